@@ -1,0 +1,56 @@
+package org.fabricve.core.hypervisor;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The port through which a node agent drives the hypervisor of its own host.
+ * Implementations block (libvirt is a synchronous C API): callers must run them on a dedicated
+ * dispatcher, never inside an actor's message handler. Every method throws
+ * {@link HypervisorException} with a message fit for a task log when the hypervisor refuses.
+ */
+public interface Hypervisor extends AutoCloseable {
+
+    /** What the host offers: CPUs, memory, host name. */
+    HostInfo hostInfo();
+
+    /** Every domain the hypervisor knows, whoever defined it. */
+    List<DomainStatus> listDomains();
+
+    Optional<DomainStatus> domain(String name);
+
+    /** Defines (or redefines, when the name exists) a persistent domain; leaves its run state alone. */
+    void define(DomainSpec spec);
+
+    /** Destroys the domain if it runs, then undefines it. Absent domains are not an error. */
+    void undefine(String name);
+
+    /** Starts a defined domain. Starting a running domain is not an error. */
+    void start(String name);
+
+    /** Hard stop (power off). Stopping a stopped domain is not an error. */
+    void stop(String name);
+
+    /** Asks the guest to shut down (ACPI); returns without waiting for it. */
+    void shutdown(String name);
+
+    void reboot(String name);
+
+    void suspend(String name);
+
+    void resume(String name);
+
+    /** Storage pools of this host. */
+    List<PoolInfo> pools();
+
+    /** Creates a volume of the given size in a pool and returns it (with its path). */
+    VolumeInfo createVolume(String pool, String volumeName, long capacityBytes, String format);
+
+    /** Deletes a volume; an absent volume is not an error. */
+    void deleteVolume(String pool, String volumeName);
+
+    List<VolumeInfo> volumes(String pool);
+
+    @Override
+    void close();
+}
