@@ -1,0 +1,33 @@
+package org.fabricve.core.guest;
+
+import org.fabricve.core.FabricSerializable;
+import org.fabricve.core.config.GuestConfig;
+import org.fabricve.core.config.GuestType;
+import org.fabricve.core.hypervisor.RunState;
+
+/** A guest the fabric manages: its identity, its home node, its config and the run state it believes in. */
+public record Guest(int vmid, GuestType type, String node, GuestConfig config, RunState runState)
+        implements FabricSerializable {
+
+    public Guest withConfig(GuestConfig newConfig) {
+        return new Guest(vmid, type, node, newConfig, runState);
+    }
+
+    public Guest withRunState(RunState newState) {
+        return new Guest(vmid, type, node, config, newState);
+    }
+
+    /** "VM 100" or "CT 100", as Proxmox words its messages. */
+    public static String label(GuestType type, int vmid) {
+        return (type == GuestType.QEMU ? "VM " : "CT ") + vmid;
+    }
+
+    public String label() {
+        return label(type, vmid);
+    }
+
+    /** The hypervisor's name for this guest's domain. Distinct from anything a person would define by hand. */
+    public static String domainName(int vmid) {
+        return "fabric-" + vmid;
+    }
+}

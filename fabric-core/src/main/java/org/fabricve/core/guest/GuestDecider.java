@@ -1,0 +1,150 @@
+package org.fabricve.core.guest;
+
+import java.util.List;
+import org.fabricve.core.config.GuestConfig;
+import org.fabricve.core.config.GuestType;
+import org.fabricve.core.config.VolumeRequest;
+import org.fabricve.core.guest.GuestEvent.CreationStarted;
+import org.fabricve.core.guest.GuestEvent.OperationStarted;
+import org.fabricve.core.guest.GuestEvent.RunStateObserved;
+import org.fabricve.core.guest.GuestEvent.TaskFinished;
+import org.fabricve.core.hypervisor.RunState;
+import org.fabricve.core.task.TaskRecord;
+import org.fabricve.core.task.Upid;
+
+/**
+ * The guest's decisions and its state transitions, as pure functions. The persistent actor only feeds
+ * commands in, persists what comes out, and acts on it afterwards.
+ */
+public final class GuestDecider {
+
+    private GuestDecider() {}
+
+    public static Decision create(GuestState state, int vmid, GuestType type, String node, GuestConfig config,
+                                  List<VolumeRequest> newVolumes, Upid upid) {
+        if (state.exists()) {
+            return Decision.reject(Rejection.conflict(state.guest().label() + " already exists on node '"
+                    + state.guest().node() + "'"));
+        }
+        if (state.active() != null) {
+            return Decision.reject(busy(Guest.label(type, vmid), state.active()));
+        }
+        var task = TaskRecord.started(upid, "creating " + Guest.label(type, vmid) + " on node '" + node + "'");
+        return Decision.accept(new CreationStarted(vmid, type, node, config, newVolumes, task));
+    }
+
+    /** A lifecycle operation (start, stop, ...) or a delete. */
+    public static Decision operate(GuestState state, int vmid, GuestOperation operation, Upid upid) {
+        if (operation == GuestOperation.CREATE) {
+            throw new IllegalArgumentException("create has its own decision");
+        }
+        if (!state.exists()) {
+            return Decision.reject(Rejection.notFound("guest " + vmid + " does not exist"));
+        }
+        Guest guest = state.guest();
+        if (state.active() != null) {
+            return Decision.reject(busy(guest.label(), state.active()));
+        }
+        RunState run = guest.runState();
+        String refusal = switch (operation) {
+            case START -> run == RunState.RUNNING ? guest.label() + " already running"
+                    : run == RunState.PAUSED ? guest.label() + " is suspended - use resume" : null;
+            case SHUTDOWN, REBOOT, SUSPEND -> run == RunState.STOPPED ? guest.label() + " not running"
+                    : operation == GuestOperation.SUSPEND && run == RunState.PAUSED
+                    ? guest.label() + " already suspended" : null;
+            case RESUME -> run != RunState.PAUSED ? guest.label() + " is not suspended" : null;
+            case DELETE -> run != RunState.STOPPED ? guest.label() + " is running - destroy failed" : null;
+            case STOP, CREATE, CONFIG -> null;
+        };
+        if (refusal != null) {
+            return Decision.reject(Rejection.conflict(refusal));
+        }
+        var task = TaskRecord.started(upid, operation.apiName() + " " + guest.label());
+        return Decision.accept(new OperationStarted(vmid, operation, task, null, List.of()));
+    }
+
+    /**
+     * A config change validated against {@code basedOn}; refused when the config changed since, so two
+     * writers cannot overwrite each other (Proxmox's digest check).
+     */
+    public static Decision changeConfig(GuestState state, int vmid, GuestConfig basedOn, GuestConfig target,
+                                        List<VolumeRequest> newVolumes, Upid upid) {
+        if (!state.exists()) {
+            return Decision.reject(Rejection.notFound("guest " + vmid + " does not exist"));
+        }
+        if (state.active() != null) {
+            return Decision.reject(busy(state.guest().label(), state.active()));
+        }
+        if (!state.guest().config().equals(basedOn)) {
+            return Decision.reject(Rejection.invalid("digest",
+                    "detected modified configuration - file changed by other user? Try again."));
+        }
+        var task = TaskRecord.started(upid, "update " + state.guest().label() + " config");
+        return Decision.accept(new OperationStarted(vmid, GuestOperation.CONFIG, task, target, newVolumes));
+    }
+
+    /** The agent's report. Reports for another or an already finished task are ignored (at-least-once delivery). */
+    public static Decision finish(GuestState state, String upid, String exitStatus, List<String> log, long endTime,
+                                  GuestConfig finalConfig, RunState observedState) {
+        if (state.active() == null || !state.active().task().upid().equals(upid)) {
+            return Decision.accept();
+        }
+        TaskRecord done = state.active().task().finished(endTime, exitStatus, log);
+        return Decision.accept(new TaskFinished(vmidOf(state), done,
+                done.succeeded() ? finalConfig : null, observedState));
+    }
+
+    /** What the hypervisor reports; recorded only when it differs and no operation is in flight (it owns the state then). */
+    public static Decision observe(GuestState state, RunState observed, String reason, long time) {
+        if (!state.exists() || state.active() != null || state.guest().runState() == observed) {
+            return Decision.accept();
+        }
+        return Decision.accept(new RunStateObserved(state.guest().vmid(), state.guest().runState(), observed,
+                reason, time));
+    }
+
+    public static GuestState evolve(GuestState state, GuestEvent event) {
+        // Java 17: no pattern switch yet; the sealed interface keeps this list complete.
+        if (event instanceof CreationStarted e) {
+            Guest guest = new Guest(e.vmid(), e.type(), e.node(), e.config(), RunState.STOPPED);
+            return state.withGuest(guest)
+                    .begin(new ActiveOperation(GuestOperation.CREATE, e.task(), e.config(), e.newVolumes()));
+        }
+        if (event instanceof OperationStarted e) {
+            return state.begin(new ActiveOperation(e.operation(), e.task(), e.targetConfig(), e.newVolumes()));
+        }
+        if (event instanceof TaskFinished e) {
+            return state.finish(afterTask(state, e), e.task());
+        }
+        if (event instanceof RunStateObserved e) {
+            return state.withGuest(state.guest().withRunState(e.to()));
+        }
+        throw new IllegalStateException("unknown event " + event);
+    }
+
+    private static Guest afterTask(GuestState state, TaskFinished e) {
+        Guest guest = state.guest();
+        GuestOperation op = state.active().operation();
+        if (e.task().succeeded()) {
+            return switch (op) {
+                case DELETE -> null;
+                case CREATE, CONFIG -> guest.withConfig(e.finalConfig() != null ? e.finalConfig()
+                        : state.active().targetConfig());
+                default -> guest.withRunState(op.resultingState(guest.runState()));
+            };
+        }
+        if (op == GuestOperation.CREATE) {
+            return null;
+        }
+        return e.observedState() != null ? guest.withRunState(e.observedState()) : guest;
+    }
+
+    private static int vmidOf(GuestState state) {
+        return state.guest() != null ? state.guest().vmid() : Integer.parseInt(state.active().task().id());
+    }
+
+    private static Rejection busy(String label, ActiveOperation active) {
+        return Rejection.conflict(label + " is locked (" + active.operation().apiName() + " task "
+                + active.task().upid() + " is running)");
+    }
+}

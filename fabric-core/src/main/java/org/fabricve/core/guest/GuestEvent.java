@@ -1,0 +1,41 @@
+package org.fabricve.core.guest;
+
+import java.util.List;
+import org.fabricve.core.FabricSerializable;
+import org.fabricve.core.config.GuestConfig;
+import org.fabricve.core.config.GuestType;
+import org.fabricve.core.config.VolumeRequest;
+import org.fabricve.core.hypervisor.RunState;
+import org.fabricve.core.task.TaskRecord;
+
+/** Everything that can happen to a guest, as journalled. */
+public sealed interface GuestEvent extends FabricSerializable {
+
+    int vmid();
+
+    /** A create was accepted: the vmid is taken from here on, the guest is locked until the task ends. */
+    record CreationStarted(int vmid, GuestType type, String node, GuestConfig config, List<VolumeRequest> newVolumes,
+                           TaskRecord task) implements GuestEvent {
+        public CreationStarted {
+            newVolumes = List.copyOf(newVolumes);
+        }
+    }
+
+    /** An operation was accepted; {@code targetConfig} is non-null for config changes. */
+    record OperationStarted(int vmid, GuestOperation operation, TaskRecord task, GuestConfig targetConfig,
+                            List<VolumeRequest> newVolumes) implements GuestEvent {
+        public OperationStarted {
+            newVolumes = List.copyOf(newVolumes);
+        }
+    }
+
+    /**
+     * The running task ended. {@code finalConfig}: the config with allocated volumes (create, config change),
+     * else null. {@code observedState}: what the hypervisor reported after a failure, else null.
+     */
+    record TaskFinished(int vmid, TaskRecord task, GuestConfig finalConfig, RunState observedState)
+            implements GuestEvent {}
+
+    /** The hypervisor disagrees with what the journal believed; the hypervisor wins. */
+    record RunStateObserved(int vmid, RunState from, RunState to, String reason, long time) implements GuestEvent {}
+}

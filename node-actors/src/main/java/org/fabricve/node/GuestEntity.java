@@ -1,0 +1,165 @@
+package org.fabricve.node;
+
+import java.time.Clock;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import java.util.Set;
+import org.fabricve.core.FabricSerializable;
+import org.fabricve.core.config.GuestConfig;
+import org.fabricve.core.config.GuestType;
+import org.fabricve.core.config.VolumeRequest;
+import org.fabricve.core.guest.Decision;
+import org.fabricve.core.guest.GuestDecider;
+import org.fabricve.core.guest.GuestEvent;
+import org.fabricve.core.guest.GuestOperation;
+import org.fabricve.core.guest.GuestState;
+import org.fabricve.core.guest.Rejection;
+import org.fabricve.core.hypervisor.RunState;
+import org.fabricve.core.task.Upid;
+import org.fabricve.persistence.FabricTags;
+
+/**
+ * One vmid, sharded and event-sourced: the actor shell around {@link GuestDecider}. It persists what the
+ * decider says, hands accepted operations to the agent of the guest's node, and records the outcome.
+ */
+public final class GuestEntity extends EventSourcedBehavior<GuestEntity.Command, GuestEvent, GuestState> {
+
+    public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "Guest");
+
+    public sealed interface Command extends FabricSerializable {}
+
+    public record Create(int vmid, GuestType type, String node, GuestConfig config, List<VolumeRequest> newVolumes,
+                         Upid upid, ActorRef<Reply> replyTo) implements Command {}
+
+    public record Operate(int vmid, GuestOperation operation, Upid upid, ActorRef<Reply> replyTo) implements Command {}
+
+    public record ChangeConfig(int vmid, GuestConfig basedOn, GuestConfig target, List<VolumeRequest> newVolumes,
+                               Upid upid, ActorRef<Reply> replyTo) implements Command {}
+
+    public record Get(ActorRef<GuestState> replyTo) implements Command {}
+
+    /** The agent's outcome of the running task. */
+    public record ReportResult(String upid, String exitStatus, List<String> log, GuestConfig finalConfig,
+                               RunState observedState) implements Command {}
+
+    /** What the hypervisor reports outside any task (reconciliation). */
+    public record Observe(RunState observed, String reason) implements Command {}
+
+    public sealed interface Reply extends FabricSerializable {}
+
+    public record Accepted(String upid) implements Reply {}
+
+    public record Rejected(Rejection rejection) implements Reply {}
+
+    private final int vmid;
+    private final AgentDirectory agents;
+    private final Clock clock;
+    private final ActorContext<Command> context;
+
+    private GuestEntity(ActorContext<Command> context, int vmid, AgentDirectory agents, Clock clock) {
+        super(PersistenceId.of(TYPE_KEY.name(), Integer.toString(vmid)));
+        this.context = context;
+        this.vmid = vmid;
+        this.agents = agents;
+        this.clock = clock;
+    }
+
+    public static Behavior<Command> create(int vmid, AgentDirectory agents, Clock clock) {
+        return Behaviors.setup(ctx -> new GuestEntity(ctx, vmid, agents, clock));
+    }
+
+    @Override
+    public GuestState emptyState() {
+        return GuestState.EMPTY;
+    }
+
+    @Override
+    public Set<String> tagsFor(GuestEvent event) {
+        return Set.of(FabricTags.ALL);
+    }
+
+    @Override
+    public RetentionCriteria retentionCriteria() {
+        return RetentionCriteria.snapshotEvery(100, 2);
+    }
+
+    @Override
+    public SignalHandler<GuestState> signalHandler() {
+        // A task the previous incarnation left running is handed to the agent again: every operation is
+        // idempotent at the hypervisor, so finishing it is safer than guessing how far it got.
+        return newSignalHandlerBuilder()
+                .onSignal(RecoveryCompleted.instance(), state -> {
+                    if (state.active() != null) {
+                        dispatch(state);
+                    }
+                })
+                .build();
+    }
+
+    @Override
+    public CommandHandler<Command, GuestEvent, GuestState> commandHandler() {
+        return newCommandHandlerBuilder().forAnyState()
+                .onCommand(Create.class, (state, c) -> answer(c.replyTo(),
+                        GuestDecider.create(state, vmid, c.type(), c.node(), c.config(), c.newVolumes(), c.upid()),
+                        c.upid()))
+                .onCommand(Operate.class, (state, c) -> answer(c.replyTo(),
+                        GuestDecider.operate(state, vmid, c.operation(), c.upid()), c.upid()))
+                .onCommand(ChangeConfig.class, (state, c) -> answer(c.replyTo(),
+                        GuestDecider.changeConfig(state, vmid, c.basedOn(), c.target(), c.newVolumes(), c.upid()),
+                        c.upid()))
+                .onCommand(Get.class, (state, c) -> Effect().none().thenReply(c.replyTo(), s -> s))
+                .onCommand(ReportResult.class, (state, c) -> persist(GuestDecider.finish(state, c.upid(),
+                        c.exitStatus(), c.log(), clock.instant().getEpochSecond(), c.finalConfig(),
+                        c.observedState())))
+                .onCommand(Observe.class, (state, c) -> persist(GuestDecider.observe(state, c.observed(), c.reason(),
+                        clock.instant().getEpochSecond())))
+                .build();
+    }
+
+    @Override
+    public EventHandler<GuestState, GuestEvent> eventHandler() {
+        return newEventHandlerBuilder().forAnyState().onAnyEvent(GuestDecider::evolve);
+    }
+
+    private Effect<GuestEvent, GuestState> answer(ActorRef<Reply> replyTo, Decision decision, Upid upid) {
+        if (decision instanceof Decision.Reject r) {
+            return Effect().none().thenReply(replyTo, s -> new Rejected(r.rejection()));
+        }
+        return Effect().persist(((Decision.Accept) decision).events())
+                .thenRun(this::dispatch)
+                .thenReply(replyTo, s -> new Accepted(upid.format()));
+    }
+
+    private Effect<GuestEvent, GuestState> persist(Decision decision) {
+        if (decision instanceof Decision.Accept a && !a.events().isEmpty()) {
+            return Effect().persist(a.events());
+        }
+        return Effect().none();
+    }
+
+    private void dispatch(GuestState state) {
+        if (state.active() == null) {
+            return;
+        }
+        String node = state.guest().node();
+        var agent = agents.agentFor(node);
+        if (agent.isPresent()) {
+            agent.get().tell(new NodeAgent.Execute(state.guest(), state.active()));
+        } else {
+            context.getSelf().tell(new ReportResult(state.active().task().upid(),
+                    "node '" + node + "' is offline", List.of(), null, null));
+        }
+    }
+}

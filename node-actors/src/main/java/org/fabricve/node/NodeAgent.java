@@ -1,0 +1,222 @@
+package org.fabricve.node;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.fabricve.core.FabricSerializable;
+import org.fabricve.core.guest.ActiveOperation;
+import org.fabricve.core.guest.Guest;
+import org.fabricve.core.guest.GuestState;
+import org.fabricve.core.guest.Reconciliation;
+import org.fabricve.core.hypervisor.DomainStatus;
+import org.fabricve.core.hypervisor.HostInfo;
+import org.fabricve.core.hypervisor.Hypervisor;
+import org.fabricve.core.hypervisor.PoolInfo;
+import org.fabricve.core.hypervisor.RunState;
+import org.fabricve.core.hypervisor.VolumeInfo;
+import org.fabricve.persistence.view.ClusterView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent of one hypervisor host. It runs every hypervisor call on the blocking executor it is given
+ * (never on the actor's own thread), reports task outcomes to the guest entities, and reconciles the
+ * journal's belief with the host at start and periodically.
+ */
+public final class NodeAgent {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+
+    public sealed interface Command extends FabricSerializable {}
+
+    /** Run the guest's active operation and report to its entity. */
+    public record Execute(Guest guest, ActiveOperation operation) implements Command {}
+
+    /** Compare journal and hypervisor now; replyTo (may be null) hears when the look is done. */
+    public record Reconcile(ActorRef<Done> replyTo) implements Command {}
+
+    public record QueryDomain(int vmid, ActorRef<Optional<DomainStatus>> replyTo) implements Command {}
+
+    public record QueryPools(ActorRef<PoolsResult> replyTo) implements Command {}
+
+    public record QueryVolumes(String storage, ActorRef<VolumesResult> replyTo) implements Command {}
+
+    public record QueryHost(ActorRef<HostInfo> replyTo) implements Command {}
+
+    public record PoolsResult(List<PoolInfo> pools, String error) implements FabricSerializable {}
+
+    public record VolumesResult(List<VolumeInfo> volumes, String error) implements FabricSerializable {}
+
+    private record ReconcileDone(List<ActorRef<Done>> waiting) implements Command {}
+
+    /** The agent's settings; {@code blocking} is the executor every hypervisor call runs on. */
+    public record Settings(String node, Hypervisor hypervisor, HostInfo host, Executor blocking,
+                           ClusterView view, ClusterSharding sharding, AgentDirectory directory,
+                           Duration reconcileInterval, Clock clock) {}
+
+    private final Settings settings;
+    private final OperationRunner runner;
+    /** When the agent last touched a guest's domain (millis): reconciliation must not undo a newer task. */
+    private final Map<Integer, Long> lastActivity = new ConcurrentHashMap<>();
+    private boolean reconciling;
+    private final List<ActorRef<Done>> waitingForReconcile = new ArrayList<>();
+
+    private NodeAgent(Settings settings) {
+        this.settings = settings;
+        this.runner = new OperationRunner(settings.hypervisor());
+    }
+
+    public static Behavior<Command> create(Settings settings) {
+        return Behaviors.setup(ctx -> {
+            ctx.getSystem().receptionist().tell(Receptionist.register(AgentDirectory.AGENTS, ctx.getSelf()));
+            settings.directory().putLocal(settings.node(), ctx.getSelf());
+            settings.sharding().entityRefFor(NodeEntity.TYPE_KEY, settings.node())
+                    .tell(new NodeEntity.Register(settings.host()));
+            NodeAgent agent = new NodeAgent(settings);
+            return Behaviors.withTimers(timers -> {
+                timers.startTimerWithFixedDelay(new Reconcile(null), settings.reconcileInterval());
+                ctx.getSelf().tell(new Reconcile(null));
+                return agent.behavior(ctx);
+            });
+        });
+    }
+
+    private Behavior<Command> behavior(ActorContext<Command> ctx) {
+        return Behaviors.receive(Command.class)
+                .onMessage(Execute.class, m -> {
+                    execute(m);
+                    return Behaviors.same();
+                })
+                .onMessage(Reconcile.class, m -> {
+                    if (m.replyTo() != null) {
+                        waitingForReconcile.add(m.replyTo());
+                    }
+                    if (!reconciling) {
+                        reconciling = true;
+                        var waiting = List.copyOf(waitingForReconcile);
+                        waitingForReconcile.clear();
+                        blocking(this::reconcileOnce).whenComplete((ok, failure) -> {
+                            if (failure != null) {
+                                LOG.warn("reconciliation of node {} failed: {}", settings.node(), failure.getMessage());
+                            }
+                            ctx.getSelf().tell(new ReconcileDone(waiting));
+                        });
+                    }
+                    return Behaviors.same();
+                })
+                .onMessage(ReconcileDone.class, m -> {
+                    reconciling = false;
+                    m.waiting().forEach(r -> r.tell(Done.getInstance()));
+                    if (!waitingForReconcile.isEmpty()) {
+                        ctx.getSelf().tell(new Reconcile(null));
+                    }
+                    return Behaviors.same();
+                })
+                .onMessage(QueryDomain.class, m -> {
+                    blocking(() -> settings.hypervisor().domain(Guest.domainName(m.vmid())))
+                            .whenComplete((d, failure) -> m.replyTo().tell(failure == null ? d : Optional.empty()));
+                    return Behaviors.same();
+                })
+                .onMessage(QueryPools.class, m -> {
+                    blocking(() -> settings.hypervisor().pools()).whenComplete((pools, failure) ->
+                            m.replyTo().tell(failure == null ? new PoolsResult(pools, null)
+                                    : new PoolsResult(List.of(), rootMessage(failure))));
+                    return Behaviors.same();
+                })
+                .onMessage(QueryVolumes.class, m -> {
+                    blocking(() -> settings.hypervisor().volumes(m.storage())).whenComplete((vols, failure) ->
+                            m.replyTo().tell(failure == null ? new VolumesResult(vols, null)
+                                    : new VolumesResult(List.of(), rootMessage(failure))));
+                    return Behaviors.same();
+                })
+                .onMessage(QueryHost.class, m -> {
+                    m.replyTo().tell(settings.host());
+                    return Behaviors.same();
+                })
+                .build();
+    }
+
+    private void execute(Execute m) {
+        int vmid = m.guest().vmid();
+        touch(vmid);
+        blocking(() -> runner.run(m.guest(), m.operation())).whenComplete((result, failure) -> {
+            touch(vmid);
+            GuestEntity.ReportResult report = failure == null ? result
+                    : new GuestEntity.ReportResult(m.operation().task().upid(), rootMessage(failure), List.of(),
+                    null, null);
+            settings.sharding().entityRefFor(GuestEntity.TYPE_KEY, Integer.toString(vmid)).tell(report);
+        });
+    }
+
+    private void touch(int vmid) {
+        lastActivity.put(vmid, settings.clock().millis());
+    }
+
+    private Void reconcileOnce() {
+        long lookStarted = settings.clock().millis();
+        List<GuestState> mine = new ArrayList<>();
+        for (GuestState g : settings.view().guests()) {
+            if (g.guest() != null && settings.node().equals(g.guest().node())) {
+                mine.add(g);
+            }
+        }
+        Reconciliation.Report report = Reconciliation.compare(mine, settings.hypervisor().listDomains());
+        for (Reconciliation.StateDiffers d : report.differing()) {
+            if (lastActivity.getOrDefault(d.vmid(), 0L) < lookStarted) {
+                guest(d.vmid()).tell(new GuestEntity.Observe(d.observed(),
+                        "reconciliation: the hypervisor reports " + d.observed().name().toLowerCase()
+                                + ", the journal said " + d.believed().name().toLowerCase()));
+            }
+        }
+        for (Guest g : report.missingDomains()) {
+            if (lastActivity.getOrDefault(g.vmid(), 0L) >= lookStarted) {
+                continue;
+            }
+            try {
+                runner.define(g);
+                LOG.info("node {}: domain of {} was missing; redefined from its config", settings.node(), g.label());
+                guest(g.vmid()).tell(new GuestEntity.Observe(RunState.STOPPED,
+                        "reconciliation: the domain was missing on the hypervisor and was redefined from the config"));
+            } catch (RuntimeException e) {
+                LOG.warn("node {}: could not redefine {}: {}", settings.node(), g.label(), e.getMessage());
+            }
+        }
+        // waking an entity whose task was interrupted makes it recover and finish that task
+        for (int vmid : report.interrupted()) {
+            guest(vmid).tell(new GuestEntity.Observe(RunState.STOPPED, "wake-up"));
+        }
+        settings.sharding().entityRefFor(NodeEntity.TYPE_KEY, settings.node())
+                .tell(new NodeEntity.ObserveForeignDomains(report.foreignDomains()));
+        return null;
+    }
+
+    private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<GuestEntity.Command> guest(int vmid) {
+        return settings.sharding().entityRefFor(GuestEntity.TYPE_KEY, Integer.toString(vmid));
+    }
+
+    private <T> CompletableFuture<T> blocking(java.util.function.Supplier<T> call) {
+        return CompletableFuture.supplyAsync(call, settings.blocking());
+    }
+
+    static String rootMessage(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof java.util.concurrent.CompletionException
+                || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+}

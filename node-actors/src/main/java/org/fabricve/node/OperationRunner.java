@@ -1,0 +1,162 @@
+package org.fabricve.node;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.fabricve.core.config.DiskEntry;
+import org.fabricve.core.config.GuestConfig;
+import org.fabricve.core.config.VolumeRequest;
+import org.fabricve.core.guest.ActiveOperation;
+import org.fabricve.core.guest.DomainSpecs;
+import org.fabricve.core.guest.Guest;
+import org.fabricve.core.hypervisor.DomainStatus;
+import org.fabricve.core.hypervisor.Hypervisor;
+import org.fabricve.core.hypervisor.HypervisorException;
+import org.fabricve.core.hypervisor.PoolInfo;
+import org.fabricve.core.hypervisor.VolumeInfo;
+import org.fabricve.core.task.TaskRecord;
+
+/**
+ * Carries out one guest operation against the hypervisor, synchronously (the agent runs it on its blocking
+ * executor), and says how it ended. Storage ids map one to one onto the host's pools.
+ */
+final class OperationRunner {
+
+    private static final long GIB = 1024L * 1024 * 1024;
+
+    private final Hypervisor hypervisor;
+
+    OperationRunner(Hypervisor hypervisor) {
+        this.hypervisor = hypervisor;
+    }
+
+    GuestEntity.ReportResult run(Guest guest, ActiveOperation op) {
+        String upid = op.task().upid();
+        String domain = Guest.domainName(guest.vmid());
+        List<String> log = new ArrayList<>();
+        List<VolumeInfo> created = new ArrayList<>();
+        try {
+            GuestConfig finalConfig = null;
+            switch (op.operation()) {
+                case CREATE, CONFIG -> {
+                    finalConfig = allocate(guest, op.targetConfig(), op.newVolumes(), created, log);
+                    hypervisor.define(spec(guest.withConfig(finalConfig)));
+                    log.add("defined domain " + domain);
+                }
+                case START -> {
+                    if (hypervisor.domain(domain).isEmpty()) {
+                        hypervisor.define(spec(guest));
+                        log.add("domain " + domain + " was missing; redefined from the config");
+                    }
+                    hypervisor.start(domain);
+                }
+                case STOP -> hypervisor.stop(domain);
+                case SHUTDOWN -> hypervisor.shutdown(domain);
+                case REBOOT -> hypervisor.reboot(domain);
+                case SUSPEND -> hypervisor.suspend(domain);
+                case RESUME -> hypervisor.resume(domain);
+                case DELETE -> {
+                    hypervisor.undefine(domain);
+                    for (DiskEntry disk : guest.config().disks()) {
+                        if (ownedBy(guest.vmid(), disk)) {
+                            hypervisor.deleteVolume(disk.storage(), disk.volume());
+                            log.add("removed volume " + disk.storage() + ":" + disk.volume());
+                        }
+                    }
+                }
+            }
+            return new GuestEntity.ReportResult(upid, TaskRecord.OK, log, finalConfig, null);
+        } catch (RuntimeException e) {
+            for (VolumeInfo v : created) {
+                try {
+                    hypervisor.deleteVolume(v.pool(), v.name());
+                } catch (RuntimeException cleanup) {
+                    log.add("could not remove volume " + v.pool() + ":" + v.name() + ": " + cleanup.getMessage());
+                }
+            }
+            if (op.operation() == org.fabricve.core.guest.GuestOperation.CREATE) {
+                try {
+                    hypervisor.undefine(domain);
+                } catch (RuntimeException ignored) {
+                    // nothing was defined
+                }
+            }
+            String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            return new GuestEntity.ReportResult(upid, message, log, null, observe(domain).orElse(null));
+        }
+    }
+
+    void define(Guest guest) {
+        hypervisor.define(spec(guest));
+    }
+
+    private Optional<org.fabricve.core.hypervisor.RunState> observe(String domain) {
+        try {
+            return hypervisor.domain(domain).map(DomainStatus::state);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private GuestConfig allocate(Guest guest, GuestConfig target, List<VolumeRequest> requests,
+                                 List<VolumeInfo> created, List<String> log) {
+        GuestConfig config = target;
+        Map<String, Set<String>> taken = new HashMap<>();
+        for (VolumeRequest request : requests) {
+            Set<String> names = taken.computeIfAbsent(request.storage(), pool -> existingNames(pool));
+            String name = nextVolumeName(guest.vmid(), names);
+            names.add(name);
+            VolumeInfo volume = hypervisor.createVolume(request.storage(), name, request.sizeGiB() * GIB, "raw");
+            created.add(volume);
+            log.add("allocated volume " + request.storage() + ":" + name + " (" + request.sizeGiB() + "G) for "
+                    + request.key());
+            config = config.withAllocatedVolume(request.key(), request.storage(), name, request.sizeGiB());
+        }
+        return config;
+    }
+
+    private Set<String> existingNames(String pool) {
+        Set<String> names = new HashSet<>();
+        for (VolumeInfo v : hypervisor.volumes(pool)) {
+            names.add(v.name());
+        }
+        return names;
+    }
+
+    static String nextVolumeName(int vmid, Set<String> taken) {
+        for (int i = 0; ; i++) {
+            String name = "vm-" + vmid + "-disk-" + i;
+            if (!taken.contains(name)) {
+                return name;
+            }
+        }
+    }
+
+    static boolean ownedBy(int vmid, DiskEntry disk) {
+        return disk.storage() != null && disk.volume() != null && disk.volume().startsWith("vm-" + vmid + "-");
+    }
+
+    private org.fabricve.core.hypervisor.DomainSpec spec(Guest guest) {
+        Map<String, String> poolPaths = new HashMap<>();
+        return DomainSpecs.of(guest, (storage, volume) -> {
+            String dir = poolPaths.computeIfAbsent(storage, this::poolPath);
+            if (dir == null) {
+                throw new HypervisorException("storage '" + storage + "' does not exist on this node");
+            }
+            return dir + "/" + volume;
+        });
+    }
+
+    private String poolPath(String storage) {
+        for (PoolInfo p : hypervisor.pools()) {
+            if (p.name().equals(storage)) {
+                return p.path();
+            }
+        }
+        return null;
+    }
+}
