@@ -116,8 +116,8 @@ public final class NodeCertificate {
         Path dir = SecureFiles.ensureDirectory(dataDir.resolve(TLS_DIR), SecureFiles.OWNER_ONLY_DIR);
         Path keyPath = dir.resolve(KEY_FILE);
         Path certPath = dir.resolve(CERT_FILE);
-        boolean keyExists = Files.exists(keyPath, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(keyPath);
-        boolean certExists = Files.exists(certPath, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(certPath);
+        boolean keyExists = Files.exists(keyPath, LinkOption.NOFOLLOW_LINKS);
+        boolean certExists = Files.exists(certPath, LinkOption.NOFOLLOW_LINKS);
         if (!keyExists && !certExists) {
             generate(keyPath, certPath, nodeName, clock);
         } else if (!keyExists) {

@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -41,16 +42,36 @@ public final class SecureFiles {
      */
     public static void writeAtomically(Path target, byte[] content, Set<PosixFilePermission> permissions)
             throws IOException {
+        write(target, content, permissions, true);
+    }
+
+    /**
+     * Writes {@code content} to {@code target} atomically only if no file exists there yet (the final
+     * step is a hard link, which fails rather than replace a file another process created meanwhile).
+     *
+     * @throws FileAlreadyExistsException if {@code target} exists
+     */
+    public static void createAtomically(Path target, byte[] content, Set<PosixFilePermission> permissions)
+            throws IOException {
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(target.toString());
+        }
+        write(target, content, permissions, false);
+    }
+
+    private static void write(Path target, byte[] content, Set<PosixFilePermission> permissions, boolean replace)
+            throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         boolean posix = supportsPosix(dir);
-        Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + Long.toHexString(System.nanoTime()));
+        String prefix = "." + target.getFileName() + ".";
+        // The temporary file is created with its final mode: a secret is never readable by others.
+        Path tmp = posix
+                ? Files.createTempFile(dir, prefix, ".tmp", PosixFilePermissions.asFileAttribute(permissions))
+                : Files.createTempFile(dir, prefix, ".tmp");
         try {
             if (posix) {
-                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(permissions));
                 // The umask may have removed bits from the requested mode: set it exactly.
                 Files.setPosixFilePermissions(tmp, permissions);
-            } else {
-                Files.createFile(tmp);
             }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ByteBuffer buf = ByteBuffer.wrap(content);
@@ -59,27 +80,32 @@ public final class SecureFiles {
                 }
                 ch.force(true);
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            if (replace) {
+                try {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } else {
+                try {
+                    Files.createLink(target, tmp);
+                } catch (UnsupportedOperationException e) {
+                    Files.move(tmp, target);
+                }
             }
+            syncDirectory(dir);
         } finally {
             Files.deleteIfExists(tmp);
         }
     }
 
-    /**
-     * Writes {@code content} to {@code target} atomically only if no file exists there yet.
-     *
-     * @throws FileAlreadyExistsException if {@code target} exists
-     */
-    public static void createAtomically(Path target, byte[] content, Set<PosixFilePermission> permissions)
-            throws IOException {
-        if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new FileAlreadyExistsException(target.toString());
+    /** Best effort: make the rename durable (works on Linux, not everywhere). */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | RuntimeException ignored) {
+            // not supported on this platform or file system
         }
-        writeAtomically(target, content, permissions);
     }
 
     /** Creates {@code dir} (and its parents) if missing; a newly created leaf gets the given mode. */

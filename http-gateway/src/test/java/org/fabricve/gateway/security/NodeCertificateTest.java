@@ -169,7 +169,17 @@ class NodeCertificateTest {
     }
 
     @Test
-    void unreadableKeyIsNamed() throws Exception {
+    void unreadableFilesAreNamed() throws Exception {
+        Path key = cert.privateKeyPath();
+        Files.delete(key);
+        Files.createDirectory(key); // unreadable as a file, even for root
+        assertThatThrownBy(() -> NodeCertificate.loadOrCreate(dataDir, "pve1", clock))
+                .isInstanceOf(SecurityFileException.class).hasMessageContaining(key.toString())
+                .hasMessageContaining("cannot read");
+    }
+
+    @Test
+    void unreadableKeyIsNamedForNonRootUsers() throws Exception {
         Path key = cert.privateKeyPath();
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("---------"));
         try {
