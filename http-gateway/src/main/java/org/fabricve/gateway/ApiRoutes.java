@@ -1,0 +1,89 @@
+package org.fabricve.gateway;
+
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.random.RandomGenerator;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MethodRejection;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.fabricve.gateway.security.RootCredentials;
+import org.fabricve.gateway.security.TicketAuthority;
+import org.fabricve.node.FabricServices;
+import org.fabricve.persistence.EventFeed;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The whole {@code /api2/json} tree, with Proxmox's error envelope for every failure. */
+public final class ApiRoutes extends RouteSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
+
+    private final Authentication authentication;
+    private final AccessRoutes access;
+    private final ClusterRoutes cluster;
+    private final NodeRoutes nodes;
+    private final StorageRoutes storage;
+    private final EventStreamRoutes events;
+    private final String version;
+
+    public ApiRoutes(FabricServices fabric, EventFeed feed, RootCredentials credentials, TicketAuthority tickets,
+                     RandomGenerator random, String clusterName, String version) {
+        this.authentication = new Authentication(tickets);
+        this.access = new AccessRoutes(credentials, tickets);
+        this.cluster = new ClusterRoutes(fabric, clusterName);
+        this.nodes = new NodeRoutes(fabric, random, version);
+        this.storage = new StorageRoutes(fabric);
+        this.events = new EventStreamRoutes(feed);
+        this.version = version;
+    }
+
+    public Route route() {
+        return handleExceptions(exceptions(), () -> handleRejections(rejections(), () ->
+                pathPrefix("api2", () -> pathPrefix("json", () -> concat(
+                        access.routes(),
+                        authentication.authenticated(user -> concat(
+                                path("version", () -> get(() -> ok(VersionInfo.of(version)))),
+                                events.routes(),
+                                cluster.routes(),
+                                nodes.routes(user),
+                                storage.clusterRoutes())))))));
+    }
+
+    private static ExceptionHandler exceptions() {
+        return ExceptionHandler.newBuilder()
+                .matchAny(t -> {
+                    Throwable cause = t;
+                    while (cause instanceof CompletionException && cause.getCause() != null) {
+                        cause = cause.getCause();
+                    }
+                    if (cause instanceof ApiException api) {
+                        return new RouteSupportImpl().complete(ApiJson.error(api));
+                    }
+                    if (cause instanceof java.util.concurrent.TimeoutException
+                            || cause instanceof org.apache.pekko.pattern.AskTimeoutException) {
+                        return new RouteSupportImpl().complete(ApiJson.error(new ApiException(504,
+                                "the fabric did not answer in time", Map.of())));
+                    }
+                    LOG.error("request failed", cause);
+                    return new RouteSupportImpl().complete(ApiJson.error(new ApiException(500,
+                            "internal error", Map.of())));
+                })
+                .build();
+    }
+
+    private static RejectionHandler rejections() {
+        return RejectionHandler.newBuilder()
+                .handle(MethodRejection.class, r -> new RouteSupportImpl().extractRequest(req ->
+                        new RouteSupportImpl().complete(ApiJson.error(new ApiException(501, "Method '"
+                                + req.method().value() + " " + req.getUri().path() + "' not implemented", Map.of())))))
+                .handleNotFound(new RouteSupportImpl().extractRequest(req ->
+                        new RouteSupportImpl().complete(ApiJson.error(new ApiException(501, "Method '"
+                                + req.method().value() + " " + req.getUri().path() + "' not implemented",
+                                Map.of())))))
+                .build();
+    }
+
+    /** Directives outside an instance context (handlers are built statically). */
+    private static final class RouteSupportImpl extends RouteSupport {}
+}

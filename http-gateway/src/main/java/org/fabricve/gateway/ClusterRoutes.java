@@ -1,0 +1,137 @@
+package org.fabricve.gateway;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.fabricve.core.config.Vmids;
+import org.fabricve.core.guest.GuestState;
+import org.fabricve.core.node.NodeState;
+import org.fabricve.core.storage.StorageDefinition;
+import org.fabricve.node.FabricServices;
+
+/** {@code /cluster/resources}, {@code /cluster/nextid}, {@code /cluster/status}. */
+final class ClusterRoutes extends RouteSupport {
+
+    private final FabricServices fabric;
+    private final String clusterName;
+
+    ClusterRoutes(FabricServices fabric, String clusterName) {
+        this.fabric = fabric;
+        this.clusterName = clusterName;
+    }
+
+    Route routes() {
+        return pathPrefix("cluster", () -> concat(
+                path("resources", () -> get(() -> withParams(this::resources))),
+                path("nextid", () -> get(() -> withParams(this::nextId))),
+                path("status", () -> get(this::status))));
+    }
+
+    private Route resources(Map<String, String> params) {
+        String type = params.get("type");
+        if (type != null && !List.of("vm", "node", "storage", "sdn").contains(type)) {
+            throw ApiException.badParameter("type", "value '" + type
+                    + "' does not have a value in the enumeration 'vm, storage, node, sdn'");
+        }
+        var rows = new ArrayList<Map<String, Object>>();
+        if (type == null || type.equals("node")) {
+            fabric.view().nodes().stream().sorted(Comparator.comparing(NodeState::node))
+                    .forEach(n -> rows.add(NodeRoutes.nodeRow(fabric, n)));
+        }
+        if (type == null || type.equals("vm")) {
+            fabric.view().guests().stream().filter(s -> s.guest() != null)
+                    .sorted(Comparator.comparingInt(s -> s.guest().vmid()))
+                    .forEach(s -> rows.add(vmRow(s)));
+        }
+        if (type == null || type.equals("storage")) {
+            for (NodeState n : fabric.view().nodes()) {
+                fabric.view().storages().stream().filter(s -> s.availableOn(n.node()))
+                        .sorted(Comparator.comparing(StorageDefinition::storage))
+                        .forEach(s -> rows.add(storageRow(n.node(), s)));
+            }
+        }
+        return ok(rows);
+    }
+
+    private static Map<String, Object> vmRow(GuestState s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", s.guest().type().apiName() + "/" + s.guest().vmid());
+        m.putAll(GuestRoutes.GuestSummaries.summary(s, null));
+        m.put("maxcpu", m.remove("cpus"));
+        return m;
+    }
+
+    private Map<String, Object> storageRow(String node, StorageDefinition s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", "storage/" + node + "/" + s.storage());
+        m.put("type", "storage");
+        m.put("storage", s.storage());
+        m.put("node", node);
+        m.put("status", fabric.online(node) ? "available" : "unknown");
+        m.put("plugintype", s.type());
+        m.put("content", String.join(",", s.content()));
+        m.put("shared", s.shared() ? 1 : 0);
+        return m;
+    }
+
+    /** The lowest free vmid from 100, each candidate confirmed by its entity (the read model may lag). */
+    private Route nextId(Map<String, String> params) {
+        String requested = params.get("vmid");
+        if (requested != null) {
+            int vmid = GuestRoutes.parseVmid(requested);
+            return await(fabric.guest(vmid), state -> {
+                if (state.exists() || state.active() != null) {
+                    throw ApiException.badParameter("vmid", "VM " + vmid + " already exists");
+                }
+                return ok(Integer.toString(vmid));
+            });
+        }
+        return await(firstFree(Vmids.MIN), vmid -> ok(Integer.toString(vmid)));
+    }
+
+    private CompletionStage<Integer> firstFree(int from) {
+        int candidate = from;
+        while (candidate <= Vmids.MAX && fabric.view().guest(candidate).isPresent()) {
+            candidate++;
+        }
+        if (candidate > Vmids.MAX) {
+            return CompletableFuture.failedFuture(ApiException.conflict("no free vmid"));
+        }
+        int c = candidate;
+        return fabric.guest(c).thenCompose(state -> state.exists() || state.active() != null
+                ? firstFree(c + 1) : CompletableFuture.completedFuture(c));
+    }
+
+    private Route status() {
+        var rows = new ArrayList<Map<String, Object>>();
+        List<NodeState> nodes = new ArrayList<>(fabric.view().nodes());
+        nodes.sort(Comparator.comparing(NodeState::node));
+        Map<String, Object> cluster = new LinkedHashMap<>();
+        cluster.put("type", "cluster");
+        cluster.put("id", "cluster");
+        cluster.put("name", clusterName);
+        cluster.put("nodes", nodes.size());
+        cluster.put("quorate", 1);
+        cluster.put("version", 1);
+        rows.add(cluster);
+        int nodeId = 1;
+        for (NodeState n : nodes) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", "node");
+            m.put("id", "node/" + n.node());
+            m.put("name", n.node());
+            m.put("nodeid", nodeId++);
+            m.put("online", fabric.online(n.node()) ? 1 : 0);
+            m.put("local", n.node().equals(fabric.localNode()) ? 1 : 0);
+            m.put("ip", "127.0.0.1");
+            m.put("level", "");
+            rows.add(m);
+        }
+        return ok(rows);
+    }
+}

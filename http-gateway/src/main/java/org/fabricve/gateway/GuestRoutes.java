@@ -1,0 +1,267 @@
+package org.fabricve.gateway;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.random.RandomGenerator;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.fabricve.core.config.GuestConfig;
+import org.fabricve.core.config.GuestConfigValidator;
+import org.fabricve.core.config.GuestType;
+import org.fabricve.core.config.NodeLimits;
+import org.fabricve.core.config.Validation;
+import org.fabricve.core.config.Vmids;
+import org.fabricve.core.guest.Guest;
+import org.fabricve.core.guest.GuestOperation;
+import org.fabricve.core.guest.GuestState;
+import org.fabricve.core.hypervisor.DomainStatus;
+import org.fabricve.core.hypervisor.HostInfo;
+import org.fabricve.core.hypervisor.RunState;
+import org.fabricve.core.task.TaskRecord;
+import org.fabricve.core.task.Upid;
+import org.fabricve.node.FabricServices;
+
+/** {@code /nodes/{node}/qemu} and {@code /nodes/{node}/lxc}: one family, parameterised by guest type. */
+final class GuestRoutes extends RouteSupport {
+
+    /** Create parameters that are options of the request, not keys of the config. */
+    private static final Set<String> CREATE_OPTIONS = Set.of("vmid", "node", "start", "pool", "unique", "force");
+    private static final Set<String> UPDATE_OPTIONS = Set.of("vmid", "node", "delete", "digest", "skiplock",
+            "background_delay");
+    private static final Duration SYNC_UPDATE_TIMEOUT = Duration.ofSeconds(60);
+
+    private final FabricServices fabric;
+    private final GuestType type;
+    private final RandomGenerator random;
+
+    GuestRoutes(FabricServices fabric, GuestType type, RandomGenerator random) {
+        this.fabric = fabric;
+        this.type = type;
+        this.random = random;
+    }
+
+    Route routes(String node, String user) {
+        return pathPrefix(type.apiName(), () -> concat(
+                pathEndOrSingleSlash(() -> concat(
+                        get(() -> list(node)),
+                        post(() -> withParams(p -> create(node, user, p))))),
+                pathPrefix(org.apache.pekko.http.javadsl.server.PathMatchers.segment(), rawVmid -> {
+                    int vmid = parseVmid(rawVmid);
+                    return await(fabric.guest(vmid), state -> guestRoutes(node, user, vmid, state));
+                })));
+    }
+
+    private Route guestRoutes(String node, String user, int vmid, GuestState state) {
+        return concat(
+                pathEndOrSingleSlash(() -> concat(
+                        get(() -> {
+                            requireGuest(node, vmid, state);
+                            return ok(List.of(Map.of("subdir", "config"), Map.of("subdir", "status")));
+                        }),
+                        delete(() -> operate(node, user, vmid, state, GuestOperation.DELETE)))),
+                path("config", () -> concat(
+                        get(() -> ok(configOf(requireGuest(node, vmid, state)))),
+                        post(() -> withParams(p -> update(node, user, vmid, state, p, false))),
+                        put(() -> withParams(p -> update(node, user, vmid, state, p, true))))),
+                pathPrefix("status", () -> concat(
+                        pathEndOrSingleSlash(() -> get(() -> {
+                            requireGuest(node, vmid, state);
+                            var subdirs = new ArrayList<Map<String, String>>();
+                            for (String s : List.of("current", "start", "stop", "shutdown", "reboot", "suspend",
+                                    "resume")) {
+                                subdirs.add(Map.of("subdir", s));
+                            }
+                            return ok(subdirs);
+                        })),
+                        path("current", () -> get(() -> current(node, vmid, state))),
+                        path(org.apache.pekko.http.javadsl.server.PathMatchers.segment(), action -> post(() ->
+                                GuestOperation.fromStatusPath(action)
+                                        .map(op -> withParams(p -> operate(node, user, vmid, state, op)))
+                                        .orElseGet(() -> {
+                                            throw new ApiException(501, "Method 'POST status/" + action
+                                                    + "' not implemented", Map.of());
+                                        }))))));
+    }
+
+    private Route list(String node) {
+        requireNode(node);
+        var guests = new ArrayList<Map<String, Object>>();
+        fabric.view().guests().stream()
+                .filter(s -> s.guest() != null && s.guest().type() == type && s.guest().node().equals(node))
+                .sorted(Comparator.comparingInt(s -> s.guest().vmid()))
+                .forEach(s -> guests.add(GuestSummaries.summary(s, null)));
+        return ok(guests);
+    }
+
+    private Route create(String node, String user, Map<String, String> params) {
+        HostInfo host = requireNode(node);
+        String rawVmid = params.get("vmid");
+        if (rawVmid == null) {
+            throw ApiException.badParameter("vmid", "property is missing and it is not optional");
+        }
+        int vmid = parseVmid(rawVmid);
+        if (RequestParams.flag(params, "start")) {
+            throw ApiException.badParameter("start",
+                    "starting at creation is not supported yet; start it with POST .../status/start");
+        }
+        Map<String, String> config = new LinkedHashMap<>(params);
+        config.keySet().removeAll(CREATE_OPTIONS);
+        Validation validation = GuestConfigValidator.validateCreate(type, vmid, config, limits(node, host), random);
+        if (validation instanceof Validation.Invalid invalid) {
+            throw ApiException.badParameters(invalid.errors());
+        }
+        var valid = (Validation.Valid) validation;
+        Upid upid = fabric.newUpid(node, GuestOperation.CREATE.taskType(type), Integer.toString(vmid), user);
+        return await(fabric.create(vmid, type, node, valid.config(), valid.newVolumes(), upid),
+                reply -> ok(GuestReplies.upidOrThrow(reply)));
+    }
+
+    private Route update(String node, String user, int vmid, GuestState state, Map<String, String> params,
+                         boolean sync) {
+        Guest guest = requireGuest(node, vmid, state);
+        HostInfo host = requireNode(node);
+        String digest = params.get("digest");
+        if (digest != null && !digest.equals(ConfigDigest.of(guest.config()))) {
+            throw ApiException.badParameter("digest",
+                    "detected modified configuration - file changed by other user? Try again.");
+        }
+        List<String> deletes = new ArrayList<>();
+        String delete = params.get("delete");
+        if (delete != null && !delete.isBlank()) {
+            for (String key : delete.split("[,;\\s]+")) {
+                if (!key.isEmpty()) {
+                    deletes.add(key);
+                }
+            }
+        }
+        Map<String, String> changes = new LinkedHashMap<>(params);
+        changes.keySet().removeAll(UPDATE_OPTIONS);
+        if (changes.isEmpty() && deletes.isEmpty()) {
+            throw ApiException.badParameter("delete", "no options specified");
+        }
+        Validation validation = GuestConfigValidator.validateUpdate(guest.config(), vmid, changes, deletes,
+                limits(node, host), random);
+        if (validation instanceof Validation.Invalid invalid) {
+            throw ApiException.badParameters(invalid.errors());
+        }
+        var valid = (Validation.Valid) validation;
+        Upid upid = fabric.newUpid(node, GuestOperation.CONFIG.taskType(type), Integer.toString(vmid), user);
+        return await(fabric.changeConfig(vmid, guest.config(), valid.config(), valid.newVolumes(), upid), reply -> {
+            String id = GuestReplies.upidOrThrow(reply);
+            if (!sync) {
+                return ok(id);
+            }
+            return await(fabric.awaitTask(vmid, id, SYNC_UPDATE_TIMEOUT), after -> {
+                TaskRecord task = after.task(id).orElseThrow(() -> ApiException.notFound("task " + id + " vanished"));
+                if (!task.succeeded()) {
+                    throw new ApiException(500, task.exitStatus(), Map.of());
+                }
+                return ok(null);
+            });
+        });
+    }
+
+    private Route operate(String node, String user, int vmid, GuestState state, GuestOperation op) {
+        requireGuest(node, vmid, state);
+        Upid upid = fabric.newUpid(node, op.taskType(type), Integer.toString(vmid), user);
+        return await(fabric.operate(vmid, op, upid), reply -> ok(GuestReplies.upidOrThrow(reply)));
+    }
+
+    private Route current(String node, int vmid, GuestState state) {
+        Guest guest = requireGuest(node, vmid, state);
+        return await(fabric.liveDomain(node, vmid), live -> {
+            Map<String, Object> status = GuestSummaries.summary(state, live.orElse(null));
+            RunState run = guest.runState();
+            if (type == GuestType.QEMU) {
+                status.put("qmpstatus", run == RunState.PAUSED ? "paused" : run == RunState.RUNNING ? "running"
+                        : "stopped");
+            }
+            status.put("ha", Map.of("managed", 0));
+            live.ifPresent(d -> status.put("fabric", Map.of("domain", d.name(), "hypervisor_state",
+                    d.state().name().toLowerCase(java.util.Locale.ROOT))));
+            return ok(status);
+        });
+    }
+
+    private Map<String, Object> configOf(Guest guest) {
+        Map<String, Object> config = new LinkedHashMap<>(guest.config().values());
+        config.put("digest", ConfigDigest.of(guest.config()));
+        return config;
+    }
+
+    private Guest requireGuest(String node, int vmid, GuestState state) {
+        Guest guest = state.guest();
+        if (guest == null || guest.type() != type || !guest.node().equals(node)) {
+            throw ApiException.notFound(Guest.label(type, vmid) + " does not exist on node '" + node + "'");
+        }
+        return guest;
+    }
+
+    private HostInfo requireNode(String node) {
+        return fabric.host(node).orElseThrow(() -> new ApiException(404, "no such node '" + node + "'",
+                Map.of("node", "no such node")));
+    }
+
+    private NodeLimits limits(String node, HostInfo host) {
+        Set<String> storages = new TreeSet<>();
+        fabric.view().storages().stream().filter(s -> s.availableOn(node)).forEach(s -> storages.add(s.storage()));
+        return new NodeLimits(host.cpus(), host.memoryBytes() / (1024 * 1024), storages);
+    }
+
+    static int parseVmid(String raw) {
+        Vmids.check(raw).ifPresent(message -> {
+            throw ApiException.badParameter("vmid", message);
+        });
+        return Integer.parseInt(raw.trim());
+    }
+
+    /** Proxmox's status fields for one guest; {@code live} adds the hypervisor's counters when known. */
+    static final class GuestSummaries {
+        private GuestSummaries() {}
+
+        static Map<String, Object> summary(GuestState state, DomainStatus live) {
+            Guest g = state.guest();
+            GuestConfig c = g.config();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("vmid", g.vmid());
+            m.put("name", c.name() != null ? c.name() : Guest.label(g.type(), g.vmid()).replace(' ', '-'));
+            m.put("status", g.runState() == RunState.STOPPED ? "stopped" : "running");
+            m.put("type", g.type().apiName());
+            m.put("node", g.node());
+            m.put("cpus", c.vcpus());
+            m.put("maxmem", c.memoryMiB() * 1024 * 1024);
+            m.put("mem", live != null ? live.memoryBytes() : 0L);
+            m.put("cpu", 0);
+            m.put("maxdisk", maxDisk(c));
+            m.put("disk", 0);
+            m.put("uptime", 0);
+            m.put("netin", 0);
+            m.put("netout", 0);
+            m.put("diskread", 0);
+            m.put("diskwrite", 0);
+            m.put("template", 0);
+            if (c.values().containsKey("tags")) {
+                m.put("tags", c.values().get("tags"));
+            }
+            if (state.active() != null) {
+                m.put("lock", state.active().operation().apiName());
+            }
+            return m;
+        }
+
+        private static long maxDisk(GuestConfig c) {
+            long total = 0;
+            for (var d : c.disks()) {
+                if (!d.cdrom() && !d.cloudinit() && d.sizeGiB() != null) {
+                    total += d.sizeGiB() * 1024L * 1024 * 1024;
+                }
+            }
+            return total;
+        }
+    }
+}

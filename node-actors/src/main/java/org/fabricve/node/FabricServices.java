@@ -1,0 +1,178 @@
+package org.fabricve.node;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.fabricve.core.config.GuestConfig;
+import org.fabricve.core.config.GuestType;
+import org.fabricve.core.config.VolumeRequest;
+import org.fabricve.core.guest.GuestOperation;
+import org.fabricve.core.guest.GuestState;
+import org.fabricve.core.hypervisor.DomainStatus;
+import org.fabricve.core.hypervisor.HostInfo;
+import org.fabricve.core.node.NodeState;
+import org.fabricve.core.storage.StorageDefinition;
+import org.fabricve.core.task.Upid;
+import org.fabricve.persistence.view.ClusterView;
+
+/**
+ * What the gateway (and any other client inside the JVM) may ask of the fabric: asks to the sharded
+ * entities and agents, reads of the cluster view. Everything returns a CompletionStage; nothing blocks.
+ */
+public final class FabricServices {
+
+    private final ActorSystem<?> system;
+    private final ClusterSharding sharding;
+    private final ClusterView view;
+    private final AgentDirectory agents;
+    private final String localNode;
+    private final Clock clock;
+    private final Duration askTimeout;
+    private final long processStart;
+    private final AtomicLong taskCounter = new AtomicLong();
+
+    public FabricServices(ActorSystem<?> system, ClusterSharding sharding, ClusterView view, AgentDirectory agents,
+                          String localNode, Clock clock, Duration askTimeout) {
+        this.system = system;
+        this.sharding = sharding;
+        this.view = view;
+        this.agents = agents;
+        this.localNode = localNode;
+        this.clock = clock;
+        this.askTimeout = askTimeout;
+        this.processStart = clock.instant().getEpochSecond();
+    }
+
+    public ActorSystem<?> system() {
+        return system;
+    }
+
+    public ClusterView view() {
+        return view;
+    }
+
+    public String localNode() {
+        return localNode;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** When this member started (epoch seconds): the base of node uptimes. */
+    public long startedAt() {
+        return processStart;
+    }
+
+    public boolean online(String node) {
+        return agents.agentFor(node).isPresent();
+    }
+
+    /** A fresh task id for an operation started on {@code node} by {@code user}. */
+    public Upid newUpid(String node, String type, String id, String user) {
+        return new Upid(node, taskCounter.incrementAndGet() & 0xFFFFFFFFL, processStart & 0xFFFFFFFFL,
+                clock.instant().getEpochSecond(), type, id, user);
+    }
+
+    public CompletionStage<GuestState> guest(int vmid) {
+        return guestRef(vmid).ask(GuestEntity.Get::new, askTimeout);
+    }
+
+    public CompletionStage<GuestEntity.Reply> create(int vmid, GuestType type, String node, GuestConfig config,
+                                                      List<VolumeRequest> volumes, Upid upid) {
+        return guestRef(vmid).ask(r -> new GuestEntity.Create(vmid, type, node, config, volumes, upid, r), askTimeout);
+    }
+
+    public CompletionStage<GuestEntity.Reply> operate(int vmid, GuestOperation operation, Upid upid) {
+        return guestRef(vmid).ask(r -> new GuestEntity.Operate(vmid, operation, upid, r), askTimeout);
+    }
+
+    public CompletionStage<GuestEntity.Reply> changeConfig(int vmid, GuestConfig basedOn, GuestConfig target,
+                                                            List<VolumeRequest> volumes, Upid upid) {
+        return guestRef(vmid).ask(r -> new GuestEntity.ChangeConfig(vmid, basedOn, target, volumes, upid, r),
+                askTimeout);
+    }
+
+    public CompletionStage<NodeState> node(String node) {
+        return sharding.entityRefFor(NodeEntity.TYPE_KEY, node).ask(NodeEntity.Get::new, askTimeout);
+    }
+
+    public CompletionStage<Done> defineStorage(StorageDefinition definition) {
+        return sharding.entityRefFor(StorageEntity.TYPE_KEY, definition.storage())
+                .ask(r -> new StorageEntity.Define(definition, r), askTimeout);
+    }
+
+    /** The domain as the node's hypervisor sees it now; empty when the node is offline or has no such domain. */
+    public CompletionStage<Optional<DomainStatus>> liveDomain(String node, int vmid) {
+        return agents.agentFor(node)
+                .map(a -> org.apache.pekko.actor.typed.javadsl.AskPattern.<NodeAgent.Command, Optional<DomainStatus>>ask(
+                        a, r -> new NodeAgent.QueryDomain(vmid, r), askTimeout, system.scheduler()))
+                .orElse(CompletableFuture.completedFuture(Optional.empty()));
+    }
+
+    public CompletionStage<NodeAgent.PoolsResult> pools(String node) {
+        return agents.agentFor(node)
+                .map(a -> org.apache.pekko.actor.typed.javadsl.AskPattern.<NodeAgent.Command, NodeAgent.PoolsResult>ask(
+                        a, NodeAgent.QueryPools::new, askTimeout, system.scheduler()))
+                .orElse(CompletableFuture.completedFuture(
+                        new NodeAgent.PoolsResult(List.of(), "node '" + node + "' is offline")));
+    }
+
+    public CompletionStage<NodeAgent.VolumesResult> volumes(String node, String storage) {
+        return agents.agentFor(node)
+                .map(a -> org.apache.pekko.actor.typed.javadsl.AskPattern.<NodeAgent.Command, NodeAgent.VolumesResult>ask(
+                        a, r -> new NodeAgent.QueryVolumes(storage, r), askTimeout, system.scheduler()))
+                .orElse(CompletableFuture.completedFuture(
+                        new NodeAgent.VolumesResult(List.of(), "node '" + node + "' is offline")));
+    }
+
+    /** Asks the node's agent to reconcile now; completes when that look is done. */
+    public CompletionStage<Done> reconcile(String node) {
+        return agents.agentFor(node)
+                .map(a -> org.apache.pekko.actor.typed.javadsl.AskPattern.<NodeAgent.Command, Done>ask(
+                        a, NodeAgent.Reconcile::new, askTimeout, system.scheduler()))
+                .orElse(CompletableFuture.failedFuture(new IllegalStateException("node '" + node + "' is offline")));
+    }
+
+    public Optional<HostInfo> host(String node) {
+        return view.node(node).map(NodeState::host);
+    }
+
+    /**
+     * Completes with the guest's state once the task is no longer running there, polling the entity (the
+     * authority) at a short interval, or fails after the timeout.
+     */
+    public CompletionStage<GuestState> awaitTask(int vmid, String upid, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        CompletableFuture<GuestState> result = new CompletableFuture<>();
+        pollTask(vmid, upid, deadline, result);
+        return result;
+    }
+
+    private void pollTask(int vmid, String upid, long deadline, CompletableFuture<GuestState> result) {
+        guest(vmid).whenComplete((state, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+            } else if (state.task(upid).map(t -> !t.running()).orElse(true)) {
+                result.complete(state);
+            } else if (System.nanoTime() > deadline) {
+                result.completeExceptionally(new java.util.concurrent.TimeoutException("task " + upid + " still running"));
+            } else {
+                system.scheduler().scheduleOnce(Duration.ofMillis(20), () -> pollTask(vmid, upid, deadline, result),
+                        system.executionContext());
+            }
+        });
+    }
+
+    private EntityRef<GuestEntity.Command> guestRef(int vmid) {
+        return sharding.entityRefFor(GuestEntity.TYPE_KEY, Integer.toString(vmid));
+    }
+}
