@@ -21,6 +21,7 @@ import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
 import org.libvirt.Error.ErrorNumber;
+import org.libvirt.ErrorCallback;
 import org.libvirt.LibvirtException;
 import org.libvirt.NodeInfo;
 import org.libvirt.StoragePool;
@@ -46,6 +47,12 @@ public final class LibvirtHypervisor implements Hypervisor {
     private static final int UNDEFINE_FLAGS = 1 | 2;
     /** virDomainXMLFlags: VIR_DOMAIN_XML_INACTIVE. */
     static final int XML_INACTIVE = 2;
+
+    /**
+     * Keeps libvirt from printing every refused call on stderr (its default when a connection has no error
+     * function): errors reach callers as exceptions. Static so that JNA's native callback stays reachable.
+     */
+    private static final ErrorCallback QUIET = new ErrorCallback();
 
     private final Connect conn;
     private final String uri;
@@ -73,6 +80,7 @@ public final class LibvirtHypervisor implements Hypervisor {
             throw new HypervisorException("cannot connect to " + uri + ": " + message(e), e);
         }
         try {
+            c.setConnectionErrorCallback(QUIET);
             String driver = c.getType();
             boolean kvmOffered = "QEMU".equalsIgnoreCase(driver)
                     && c.getCapabilities().contains("<domain type='kvm'");
