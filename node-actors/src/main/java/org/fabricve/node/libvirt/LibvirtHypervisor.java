@@ -174,18 +174,31 @@ public final class LibvirtHypervisor implements Hypervisor {
     @Override
     public void define(DomainSpec spec) {
         run("define domain " + spec.name(), () -> {
-            Domain existing = lookupOrNull(spec.name());
-            String uuid = null;
-            if (existing != null) {
-                try {
-                    uuid = existing.getUUIDString();
-                } finally {
-                    free(existing);
+            String uuid = uuidOrNull(spec.name());
+            try {
+                free(conn.domainDefineXML(DomainXml.build(spec, domainType, uuid)));
+            } catch (LibvirtException e) {
+                // defined meanwhile by another caller: libvirt refuses the same name with a new UUID;
+                // redefine once with the UUID that won
+                String now = uuid == null ? uuidOrNull(spec.name()) : null;
+                if (now == null) {
+                    throw e;
                 }
+                free(conn.domainDefineXML(DomainXml.build(spec, domainType, now)));
             }
-            String xml = DomainXml.build(spec, domainType, uuid);
-            free(conn.domainDefineXML(xml));
         });
+    }
+
+    private String uuidOrNull(String name) throws LibvirtException {
+        Domain existing = lookupOrNull(name);
+        if (existing == null) {
+            return null;
+        }
+        try {
+            return existing.getUUIDString();
+        } finally {
+            free(existing);
+        }
     }
 
     @Override
@@ -203,7 +216,7 @@ public final class LibvirtHypervisor implements Hypervisor {
                         if (code(e) == ErrorNumber.VIR_ERR_NO_DOMAIN) {
                             return;
                         }
-                        if (d.isActive() == 1) {
+                        if (d.isActive() == 1 && !says(e, "not running")) {
                             throw e;
                         }
                     }
@@ -230,7 +243,8 @@ public final class LibvirtHypervisor implements Hypervisor {
             try {
                 d.create();
             } catch (LibvirtException e) {
-                if (d.isActive() != 1) { // not started by someone else meanwhile
+                // someone else started it meanwhile (and may even have stopped it again since)
+                if (d.isActive() != 1 && !says(e, "already running")) {
                     throw e;
                 }
             }
@@ -246,7 +260,8 @@ public final class LibvirtHypervisor implements Hypervisor {
             try {
                 d.destroy();
             } catch (LibvirtException e) {
-                if (d.isActive() == 1) {
+                // someone else stopped it meanwhile (and may even have started it again since)
+                if (d.isActive() == 1 && !says(e, "not running")) {
                     throw e;
                 }
             }
@@ -571,6 +586,11 @@ public final class LibvirtHypervisor implements Hypervisor {
                 free(p);
             }
         });
+    }
+
+    /** Whether libvirt's message says so: drivers differ in the error codes of "already running" and the like. */
+    private static boolean says(LibvirtException e, String phrase) {
+        return message(e).toLowerCase(java.util.Locale.ROOT).contains(phrase);
     }
 
     private static ErrorNumber code(LibvirtException e) {
