@@ -1,6 +1,5 @@
 package org.fabricve.node.libvirt;
 
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,8 +68,9 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
 
     /**
-     * Opens a read-write connection. For a test:///ABS/PATH.xml host written by {@link TestHost}, the host
-     * name is the one written into the file (the test driver itself reports the real machine's name).
+     * Opens a read-write connection. For a test:///ABS/PATH.xml host written by {@link TestHost} (see
+     * {@link TestHost#uri}), the host name is the one written into the file (the test driver itself reports
+     * the real machine's name).
      */
     public static LibvirtHypervisor connect(String uri) {
         Connect c;
@@ -101,12 +101,9 @@ public final class LibvirtHypervisor implements Hypervisor {
         }
     }
 
+    /** The simulated host name kept in a test:///ABS/PATH.xml node file, if any. */
     private static String testHostname(String uri) {
-        String path = URI.create(uri).getPath();
-        if (path == null || path.equals("/default") || !Files.isRegularFile(Path.of(path))) {
-            return null;
-        }
-        return TestHost.readHostname(Path.of(path)).orElse(null);
+        return TestHost.fileOf(uri).filter(Files::isRegularFile).flatMap(TestHost::readHostname).orElse(null);
     }
 
     /** The URI this hypervisor is connected to. */

@@ -3,6 +3,8 @@ package org.fabricve.node.libvirt;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,6 +82,33 @@ public final class TestHost {
         child(target, "path", localPoolDir.toAbsolutePath().toString());
 
         writeAtomically(file, doc);
+    }
+
+    /** The libvirt URI of a node file: {@code test://} + the absolute path, percent-encoded where URIs need it. */
+    public static String uri(Path file) {
+        try {
+            String raw = new URI(null, null, file.toAbsolutePath().toString(), null).getRawPath();
+            return "test://" + raw;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("cannot make a URI of " + file, e);
+        }
+    }
+
+    /** The node file a test:///... URI points at (decoding what {@link #uri} encoded); empty for test:///default. */
+    static Optional<Path> fileOf(String uri) {
+        if (!uri.startsWith("test://")) {
+            return Optional.empty();
+        }
+        String path;
+        try {
+            path = new URI(uri).getPath();
+        } catch (URISyntaxException e) {
+            path = uri.substring("test://".length());
+        }
+        if (path == null || path.isEmpty() || path.equals("/default")) {
+            return Optional.empty();
+        }
+        return Optional.of(Path.of(path));
     }
 
     /** The simulated host name written by {@link #write}, if the file has one. */
@@ -181,7 +210,28 @@ public final class TestHost {
         }
     }
 
+    /** Drops indentation text between elements, so that re-serializing with INDENT does not pile it up. */
+    private static void stripIndentation(Node parent) {
+        boolean hasElements = false;
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element) {
+                hasElements = true;
+                break;
+            }
+        }
+        for (Node n = parent.getFirstChild(); n != null; ) {
+            Node next = n.getNextSibling();
+            if (hasElements && n.getNodeType() == Node.TEXT_NODE && n.getNodeValue().isBlank()) {
+                parent.removeChild(n);
+            } else if (n instanceof Element) {
+                stripIndentation(n);
+            }
+            n = next;
+        }
+    }
+
     private static void writeAtomically(Path file, Document doc) {
+        stripIndentation(doc.getDocumentElement());
         try {
             Transformer t = TransformerFactory.newInstance().newTransformer();
             t.setOutputProperty(OutputKeys.ENCODING, "UTF-8");

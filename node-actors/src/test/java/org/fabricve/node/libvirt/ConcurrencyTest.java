@@ -26,7 +26,7 @@ class ConcurrencyTest {
         int threads = 4;
         int cycles = 50;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try (LibvirtHypervisor hv = LibvirtHypervisor.connect("test://" + file.toAbsolutePath())) {
+        try (LibvirtHypervisor hv = LibvirtHypervisor.connect(TestHost.uri(file))) {
             List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int thread = t;

@@ -18,14 +18,15 @@ class TestHostTest {
 
     @TempDir
     Path dir;
+    Path saved;
 
     @Test
     void freshHostHasPoolNetworkCpusAndMemory() throws Exception {
-        Path file = dir.resolve("node.xml");
+        Path file = dir.resolve("host files/node & co.xml");
         Path pool = Files.createDirectories(dir.resolve("pool dir & more"));
         TestHost.write(file, "pve<2>", 12, 32768, pool);
         assertThat(TestHost.readHostname(file)).contains("pve<2>");
-        try (LibvirtHypervisor hv = LibvirtHypervisor.connect("test://" + file.toAbsolutePath())) {
+        try (LibvirtHypervisor hv = LibvirtHypervisor.connect(TestHost.uri(file))) {
             assertThat(hv.hostInfo().hostname()).isEqualTo("pve<2>");
             assertThat(hv.hostInfo().cpus()).isEqualTo(12);
             assertThat(hv.hostInfo().memoryBytes()).isEqualTo(32768L << 20);
@@ -42,7 +43,8 @@ class TestHostTest {
         Path file = dir.resolve("pve1.xml");
         Path pool = Files.createDirectories(dir.resolve("local"));
         TestHost.write(file, "pve1", 4, 8192, pool);
-        String uri = "test://" + file.toAbsolutePath();
+        saved = file;
+        String uri = TestHost.uri(file);
         Map<String, DomainStatus> before;
         Map<String, VolumeInfo> volsBefore;
         try (LibvirtHypervisor hv = LibvirtHypervisor.connect(uri)) {
@@ -92,6 +94,7 @@ class TestHostTest {
                 .doesNotContain("deleted.raw");
         assertThat(Virsh.run(file, "net-list", "--all")).containsPattern("vmbr0\\s+active");
         assertThat(Virsh.run(file, "dumpxml", "running")).contains("runs &amp; &lt;is&gt;");
+        assertThat(Files.readString(file)).doesNotContain("\n\n"); // indentation does not pile up
     }
 
     private static Map<String, DomainStatus> byName(LibvirtHypervisor hv) {

@@ -17,7 +17,7 @@ class ThroughputTest {
     void singleThreadedLifecycleCycles() throws Exception {
         Path file = dir.resolve("node.xml");
         TestHost.write(file, "bench", 8, 16384, Files.createDirectories(dir.resolve("local")));
-        try (LibvirtHypervisor hv = LibvirtHypervisor.connect("test://" + file.toAbsolutePath())) {
+        try (LibvirtHypervisor hv = LibvirtHypervisor.connect(TestHost.uri(file))) {
             cycles(hv, 1000, "warm-up");
             int n = 3000;
             long t0 = System.nanoTime();

@@ -12,7 +12,7 @@ final class Virsh {
     private Virsh() {}
 
     static String run(Path nodeFile, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("virsh", "-c", "test://" + nodeFile.toAbsolutePath()));
+        List<String> cmd = new ArrayList<>(List.of("virsh", "-c", TestHost.uri(nodeFile)));
         cmd.addAll(List.of(args));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
