@@ -1,0 +1,627 @@
+package org.fabricve.node.libvirt;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.fabricve.core.hypervisor.DomainSpec;
+import org.fabricve.core.hypervisor.DomainStatus;
+import org.fabricve.core.hypervisor.HostInfo;
+import org.fabricve.core.hypervisor.Hypervisor;
+import org.fabricve.core.hypervisor.HypervisorException;
+import org.fabricve.core.hypervisor.PoolInfo;
+import org.fabricve.core.hypervisor.RunState;
+import org.fabricve.core.hypervisor.VolumeInfo;
+import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.DomainInfo;
+import org.libvirt.Error.ErrorNumber;
+import org.libvirt.ErrorCallback;
+import org.libvirt.LibvirtException;
+import org.libvirt.NodeInfo;
+import org.libvirt.StoragePool;
+import org.libvirt.StoragePoolInfo;
+import org.libvirt.StorageVol;
+import org.libvirt.StorageVolInfo;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/**
+ * The {@link Hypervisor} port over libvirt-java, holding one {@link Connect} for its whole life
+ * (a test:///FILE connection is a host of its own: reopening it would start a fresh host).
+ *
+ * <p>Threads: libvirt's C API may share one connection between threads, and every libvirt-java handle
+ * (Domain, StoragePool, StorageVol) is created, used and freed inside one method call, so operations run
+ * concurrently under a shared read lock; {@link #close()} takes the write lock so that no call uses the
+ * connection while it closes. Check-then-act sequences (start when stopped...) re-check the state when
+ * libvirt refuses, so a concurrent or external change that already reached the goal is not an error.
+ */
+public final class LibvirtHypervisor implements Hypervisor {
+
+    /** virDomainUndefineFlags: MANAGED_SAVE | SNAPSHOTS_METADATA (the test driver accepts no others). */
+    private static final int UNDEFINE_FLAGS = 1 | 2;
+    /** virDomainXMLFlags: VIR_DOMAIN_XML_INACTIVE. */
+    static final int XML_INACTIVE = 2;
+
+    /**
+     * Keeps libvirt from printing every refused call on stderr (its default when a connection has no error
+     * function): errors reach callers as exceptions. Static so that JNA's native callback stays reachable.
+     */
+    private static final ErrorCallback QUIET = new ErrorCallback();
+
+    private final Connect conn;
+    private final String uri;
+    private final DomainType domainType;
+    private final String hostnameOverride;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private volatile boolean closed;
+
+    private LibvirtHypervisor(Connect conn, String uri, DomainType domainType, String hostnameOverride) {
+        this.conn = conn;
+        this.uri = uri;
+        this.domainType = domainType;
+        this.hostnameOverride = hostnameOverride;
+    }
+
+    /**
+     * Opens a read-write connection. For a test:///ABS/PATH.xml host written by {@link TestHost} (see
+     * {@link TestHost#uri}), the host name is the one written into the file (the test driver itself reports
+     * the real machine's name).
+     */
+    public static LibvirtHypervisor connect(String uri) {
+        Connect c;
+        try {
+            c = new Connect(uri, false);
+        } catch (LibvirtException e) {
+            throw new HypervisorException("cannot connect to " + uri + ": " + message(e), e);
+        }
+        try {
+            c.setConnectionErrorCallback(QUIET);
+            String driver = c.getType();
+            boolean kvmOffered = "QEMU".equalsIgnoreCase(driver)
+                    && c.getCapabilities().contains("<domain type='kvm'");
+            DomainType type = DomainType.forDriver(driver, kvmOffered);
+            String hostname = type == DomainType.TEST ? testHostname(uri) : null;
+            return new LibvirtHypervisor(c, uri, type, hostname);
+        } catch (LibvirtException | RuntimeException e) {
+            try {
+                c.close();
+            } catch (LibvirtException ignored) {
+                // already failing
+            }
+            if (e instanceof HypervisorException) {
+                throw (HypervisorException) e;
+            }
+            throw new HypervisorException("cannot use " + uri + ": "
+                    + (e instanceof LibvirtException ? message((LibvirtException) e) : e.getMessage()), e);
+        }
+    }
+
+    /** The simulated host name kept in a test:///ABS/PATH.xml node file, if any. */
+    private static String testHostname(String uri) {
+        return TestHost.fileOf(uri).filter(Files::isRegularFile).flatMap(TestHost::readHostname).orElse(null);
+    }
+
+    /** The URI this hypervisor is connected to. */
+    public String uri() {
+        return uri;
+    }
+
+    /** The domain type written into domain XML on this connection. */
+    public DomainType domainType() {
+        return domainType;
+    }
+
+    // ---------------------------------------------------------------- host
+
+    @Override
+    public HostInfo hostInfo() {
+        return call("read host info", () -> {
+            NodeInfo ni = conn.nodeInfo();
+            String host = hostnameOverride != null ? hostnameOverride : conn.getHostName();
+            return new HostInfo(host, ni.cpus, ni.memory * 1024L, ni.model);
+        });
+    }
+
+    // ---------------------------------------------------------------- domains
+
+    @Override
+    public List<DomainStatus> listDomains() {
+        return call("list domains", () -> {
+            Domain[] all = conn.listAllDomains(0);
+            List<DomainStatus> out = new ArrayList<>(all.length);
+            try {
+                for (Domain d : all) {
+                    try {
+                        out.add(status(d));
+                    } catch (LibvirtException e) {
+                        if (code(e) != ErrorNumber.VIR_ERR_NO_DOMAIN) { // vanished meanwhile: skip it
+                            throw e;
+                        }
+                    }
+                }
+            } finally {
+                for (Domain d : all) {
+                    free(d);
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Optional<DomainStatus> domain(String name) {
+        return call("read domain " + name, () -> {
+            Domain d = lookupOrNull(name);
+            if (d == null) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(status(d));
+            } finally {
+                free(d);
+            }
+        });
+    }
+
+    @Override
+    public void define(DomainSpec spec) {
+        run("define domain " + spec.name(), () -> {
+            String uuid = uuidOrNull(spec.name());
+            try {
+                free(conn.domainDefineXML(DomainXml.build(spec, domainType, uuid)));
+            } catch (LibvirtException e) {
+                // defined meanwhile by another caller: libvirt refuses the same name with a new UUID;
+                // redefine once with the UUID that won
+                String now = uuid == null ? uuidOrNull(spec.name()) : null;
+                if (now == null) {
+                    throw e;
+                }
+                free(conn.domainDefineXML(DomainXml.build(spec, domainType, now)));
+            }
+        });
+    }
+
+    private String uuidOrNull(String name) throws LibvirtException {
+        Domain existing = lookupOrNull(name);
+        if (existing == null) {
+            return null;
+        }
+        try {
+            return existing.getUUIDString();
+        } finally {
+            free(existing);
+        }
+    }
+
+    @Override
+    public void undefine(String name) {
+        run("undefine domain " + name, () -> {
+            Domain d = lookupOrNull(name);
+            if (d == null) {
+                return;
+            }
+            try {
+                if (d.isActive() == 1) {
+                    try {
+                        d.destroy();
+                    } catch (LibvirtException e) {
+                        if (code(e) == ErrorNumber.VIR_ERR_NO_DOMAIN) {
+                            return;
+                        }
+                        if (d.isActive() == 1 && !says(e, "not running")) {
+                            throw e;
+                        }
+                    }
+                }
+                try {
+                    d.undefine(UNDEFINE_FLAGS);
+                } catch (LibvirtException e) {
+                    if (code(e) != ErrorNumber.VIR_ERR_NO_DOMAIN) {
+                        throw e;
+                    }
+                }
+            } finally {
+                free(d);
+            }
+        });
+    }
+
+    @Override
+    public void start(String name) {
+        onDomain("start", name, d -> {
+            if (d.isActive() == 1) {
+                return;
+            }
+            try {
+                d.create();
+            } catch (LibvirtException e) {
+                // someone else started it meanwhile (and may even have stopped it again since)
+                if (d.isActive() != 1 && !says(e, "already running")) {
+                    throw e;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void stop(String name) {
+        onDomain("stop", name, d -> {
+            if (d.isActive() != 1) {
+                return;
+            }
+            try {
+                d.destroy();
+            } catch (LibvirtException e) {
+                // someone else stopped it meanwhile (and may even have started it again since)
+                if (d.isActive() == 1 && !says(e, "not running")) {
+                    throw e;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void shutdown(String name) {
+        onDomain("shut down", name, d -> {
+            if (d.isActive() == 1) {
+                d.shutdown();
+            }
+        });
+    }
+
+    @Override
+    public void reboot(String name) {
+        onDomain("reboot", name, d -> d.reboot(0));
+    }
+
+    /** Suspending a paused domain is not an error; a stopped one is. */
+    @Override
+    public void suspend(String name) {
+        onDomain("suspend", name, d -> {
+            if (runState(d.getInfo().state) == RunState.PAUSED) {
+                return;
+            }
+            d.suspend();
+        });
+    }
+
+    /** Resuming a running domain is not an error; a stopped one is. */
+    @Override
+    public void resume(String name) {
+        onDomain("resume", name, d -> {
+            if (runState(d.getInfo().state) == RunState.RUNNING) {
+                return;
+            }
+            d.resume();
+        });
+    }
+
+    // ---------------------------------------------------------------- storage
+
+    @Override
+    public List<PoolInfo> pools() {
+        return call("list storage pools", () -> {
+            Set<String> names = new LinkedHashSet<>(List.of(conn.listStoragePools()));
+            names.addAll(List.of(conn.listDefinedStoragePools()));
+            List<PoolInfo> out = new ArrayList<>(names.size());
+            for (String name : names) {
+                StoragePool p;
+                try {
+                    p = conn.storagePoolLookupByName(name);
+                } catch (LibvirtException e) {
+                    if (code(e) == ErrorNumber.VIR_ERR_NO_STORAGE_POOL) {
+                        continue; // vanished meanwhile
+                    }
+                    throw e;
+                }
+                try {
+                    StoragePoolInfo info = p.getInfo();
+                    Element root = DomainMetadata.Xml.parse(p.getXMLDesc(0)).getDocumentElement();
+                    out.add(new PoolInfo(name, root.getAttribute("type"), firstText(root, "path"),
+                            info.capacity, info.allocation, info.available, p.isActive() == 1));
+                } finally {
+                    free(p);
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public VolumeInfo createVolume(String pool, String volumeName, long capacityBytes, String format) {
+        String fmt = format == null || format.isEmpty() ? "raw" : format;
+        return onPool("create volume " + volumeName + " in", pool, p -> {
+            StorageVol v = p.storageVolCreateXML(VolumeXml.build(volumeName, capacityBytes, fmt), 0);
+            try {
+                return volumeInfo(pool, v);
+            } finally {
+                free(v);
+            }
+        });
+    }
+
+    @Override
+    public void deleteVolume(String pool, String volumeName) {
+        onPool("delete volume " + volumeName + " in", pool, p -> {
+            StorageVol v;
+            try {
+                v = p.storageVolLookupByName(volumeName);
+            } catch (LibvirtException e) {
+                if (code(e) == ErrorNumber.VIR_ERR_NO_STORAGE_VOL) {
+                    return null;
+                }
+                throw e;
+            }
+            try {
+                v.delete(0);
+            } catch (LibvirtException e) {
+                if (code(e) != ErrorNumber.VIR_ERR_NO_STORAGE_VOL) {
+                    throw e;
+                }
+            } finally {
+                free(v);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<VolumeInfo> volumes(String pool) {
+        return onPool("list volumes of", pool, p -> {
+            List<VolumeInfo> out = new ArrayList<>();
+            for (String name : p.listVolumes()) {
+                StorageVol v;
+                try {
+                    v = p.storageVolLookupByName(name);
+                } catch (LibvirtException e) {
+                    if (code(e) == ErrorNumber.VIR_ERR_NO_STORAGE_VOL) {
+                        continue;
+                    }
+                    throw e;
+                }
+                try {
+                    out.add(volumeInfo(pool, v));
+                } finally {
+                    free(v);
+                }
+            }
+            return out;
+        });
+    }
+
+    // ---------------------------------------------------------------- for TestHost.saveState
+
+    /** A domain's persistent XML and raw libvirt state (virDomainState number), for saving a test host. */
+    record SavedDomain(String inactiveXml, int libvirtState, boolean persistent) {}
+
+    List<SavedDomain> savedDomains() {
+        return call("dump domains", () -> {
+            Domain[] all = conn.listAllDomains(0);
+            List<SavedDomain> out = new ArrayList<>(all.length);
+            try {
+                for (Domain d : all) {
+                    try {
+                        out.add(new SavedDomain(d.getXMLDesc(XML_INACTIVE), d.getInfo().state.ordinal(),
+                                d.isPersistent() == 1));
+                    } catch (LibvirtException e) {
+                        if (code(e) != ErrorNumber.VIR_ERR_NO_DOMAIN) {
+                            throw e;
+                        }
+                    }
+                }
+            } finally {
+                for (Domain d : all) {
+                    free(d);
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The XML of every volume of a pool. */
+    List<String> savedVolumes(String pool) {
+        return onPool("dump volumes of", pool, p -> {
+            List<String> out = new ArrayList<>();
+            for (String name : p.listVolumes()) {
+                StorageVol v = p.storageVolLookupByName(name);
+                try {
+                    out.add(v.getXMLDesc(0));
+                } finally {
+                    free(v);
+                }
+            }
+            return out;
+        });
+    }
+
+    // ---------------------------------------------------------------- close
+
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            conn.close();
+        } catch (LibvirtException e) {
+            throw new HypervisorException("cannot close the connection to " + uri + ": " + message(e), e);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static RunState runState(DomainInfo.DomainState s) {
+        switch (s) {
+            case VIR_DOMAIN_RUNNING:
+            case VIR_DOMAIN_BLOCKED:
+                return RunState.RUNNING;
+            case VIR_DOMAIN_PAUSED:
+            case VIR_DOMAIN_PMSUSPENDED:
+                return RunState.PAUSED;
+            default:
+                return RunState.STOPPED;
+        }
+    }
+
+    private static DomainStatus status(Domain d) throws LibvirtException {
+        DomainInfo info = d.getInfo();
+        RunState state = runState(info.state);
+        boolean stopped = state == RunState.STOPPED;
+        return new DomainStatus(d.getName(), d.getUUIDString(), state, info.nrVirtCpu, info.maxMem * 1024L,
+                stopped ? 0 : info.memory * 1024L, stopped ? 0 : info.cpuTime);
+    }
+
+    private static VolumeInfo volumeInfo(String pool, StorageVol v) throws LibvirtException {
+        StorageVolInfo info = v.getInfo();
+        Element root = DomainMetadata.Xml.parse(v.getXMLDesc(0)).getDocumentElement();
+        String format = null;
+        NodeList formats = root.getElementsByTagName("format");
+        if (formats.getLength() > 0) {
+            format = ((Element) formats.item(0)).getAttribute("type");
+        }
+        return new VolumeInfo(pool, v.getName(), v.getPath(), info.capacity, info.allocation, format);
+    }
+
+    private static String firstText(Element root, String tag) {
+        NodeList l = root.getElementsByTagName(tag);
+        return l.getLength() == 0 ? null : l.item(0).getTextContent().trim();
+    }
+
+    private Domain lookupOrNull(String name) throws LibvirtException {
+        try {
+            return conn.domainLookupByName(name);
+        } catch (LibvirtException e) {
+            if (code(e) == ErrorNumber.VIR_ERR_NO_DOMAIN) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    @FunctionalInterface
+    private interface LvCall<T> {
+        T call() throws LibvirtException;
+    }
+
+    @FunctionalInterface
+    private interface LvRun {
+        void run() throws LibvirtException;
+    }
+
+    @FunctionalInterface
+    private interface DomainOp {
+        void apply(Domain d) throws LibvirtException;
+    }
+
+    @FunctionalInterface
+    private interface PoolOp<T> {
+        T apply(StoragePool p) throws LibvirtException;
+    }
+
+    /** Runs under the read lock; a LibvirtException becomes "cannot WHAT: libvirt's message". */
+    private <T> T call(String what, LvCall<T> body) {
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new HypervisorException("cannot " + what + ": the connection to " + uri + " is closed");
+            }
+            return body.call();
+        } catch (LibvirtException e) {
+            throw new HypervisorException("cannot " + what + ": " + message(e), e);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private void run(String what, LvRun body) {
+        call(what, () -> {
+            body.run();
+            return null;
+        });
+    }
+
+    /** Looks the domain up (absent: "cannot VERB domain NAME: no such domain"), applies op, frees the handle. */
+    private void onDomain(String verb, String name, DomainOp op) {
+        String what = verb + " domain " + name;
+        run(what, () -> {
+            Domain d = lookupOrNull(name);
+            if (d == null) {
+                throw new HypervisorException("cannot " + what + ": no such domain");
+            }
+            try {
+                op.apply(d);
+            } finally {
+                free(d);
+            }
+        });
+    }
+
+    private <T> T onPool(String what, String pool, PoolOp<T> op) {
+        String full = what + " storage pool " + pool;
+        return call(full, () -> {
+            StoragePool p;
+            try {
+                p = conn.storagePoolLookupByName(pool);
+            } catch (LibvirtException e) {
+                if (code(e) == ErrorNumber.VIR_ERR_NO_STORAGE_POOL) {
+                    throw new HypervisorException("cannot " + full + ": no such storage pool");
+                }
+                throw e;
+            }
+            try {
+                return op.apply(p);
+            } finally {
+                free(p);
+            }
+        });
+    }
+
+    /** Whether libvirt's message says so: drivers differ in the error codes of "already running" and the like. */
+    private static boolean says(LibvirtException e, String phrase) {
+        return message(e).toLowerCase(java.util.Locale.ROOT).contains(phrase);
+    }
+
+    private static ErrorNumber code(LibvirtException e) {
+        return e.getError() == null ? null : e.getError().getCode();
+    }
+
+    private static String message(LibvirtException e) {
+        String m = e.getError() == null ? null : e.getError().getMessage();
+        return m == null ? String.valueOf(e.getMessage()) : m;
+    }
+
+    private static void free(Domain d) {
+        if (d != null) {
+            try {
+                d.free();
+            } catch (LibvirtException ignored) {
+                // freeing a handle does not fail in a way the caller can act on
+            }
+        }
+    }
+
+    private static void free(StoragePool p) {
+        try {
+            p.free();
+        } catch (LibvirtException ignored) {
+            // see above
+        }
+    }
+
+    private static void free(StorageVol v) {
+        try {
+            v.free();
+        } catch (LibvirtException ignored) {
+            // see above
+        }
+    }
+}
