@@ -1,0 +1,232 @@
+package org.fabricve.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.ConnectionContext;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.fabricve.core.hypervisor.HostInfo;
+import org.fabricve.core.storage.StorageDefinition;
+import org.fabricve.gateway.ApiRoutes;
+import org.fabricve.gateway.security.NodeCertificate;
+import org.fabricve.gateway.security.RootCredentials;
+import org.fabricve.gateway.security.TicketAuthority;
+import org.fabricve.node.AgentDirectory;
+import org.fabricve.node.FabricServices;
+import org.fabricve.node.GuestEntity;
+import org.fabricve.node.NodeAgent;
+import org.fabricve.node.NodeEntity;
+import org.fabricve.node.StorageEntity;
+import org.fabricve.node.libvirt.LibvirtHypervisor;
+import org.fabricve.node.libvirt.TestHost;
+import org.fabricve.persistence.EventFeed;
+import org.fabricve.persistence.JournalSchema;
+import org.fabricve.persistence.view.ClusterView;
+import org.fabricve.persistence.view.ClusterViewUpdater;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Fabric VE member: actor system (a cluster of one), journal, sharded entities, the agent of
+ * this node's hypervisor, the read model and the HTTP gateway, started in that order and stopped in reverse.
+ */
+public final class FabricNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FabricNode.class);
+    public static final String VERSION = "0.1.0";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final NodeSettings settings;
+    private final ActorSystem<Void> system;
+    private final ServerBinding binding;
+    private final RootCredentials credentials;
+    private final NodeCertificate certificate;
+    private final FabricServices services;
+
+    private FabricNode(NodeSettings settings, ActorSystem<Void> system, ServerBinding binding,
+                       RootCredentials credentials, NodeCertificate certificate, FabricServices services) {
+        this.settings = settings;
+        this.system = system;
+        this.binding = binding;
+        this.credentials = credentials;
+        this.certificate = certificate;
+        this.services = services;
+    }
+
+    public static FabricNode start(NodeSettings settings) throws Exception {
+        Path dataDir = settings.dataDir();
+        Files.createDirectories(dataDir);
+        Clock clock = Clock.systemUTC();
+        RootCredentials credentials = RootCredentials.loadOrCreate(dataDir, settings.rootPassword(), new SecureRandom());
+        TicketAuthority tickets = TicketAuthority.loadOrCreate(dataDir, clock);
+        NodeCertificate certificate = settings.tls() ? NodeCertificate.loadOrCreate(dataDir, settings.nodeName(), clock)
+                : null;
+
+        Path hostFile = dataDir.resolve("hosts").resolve(settings.nodeName() + ".xml");
+        Path poolDir = dataDir.resolve("images");
+        String libvirtUri = settings.libvirtUri().orElseGet(() -> simulatedHost(hostFile, poolDir, settings.nodeName()));
+        LibvirtHypervisor hypervisor = LibvirtHypervisor.connect(libvirtUri);
+
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "fabric", config(settings));
+        try {
+            Cluster cluster = Cluster.get(system);
+            cluster.manager().tell(Join.create(cluster.selfMember().address()));
+            JournalSchema.ensure(system, START_TIMEOUT);
+
+            ClusterSharding sharding = ClusterSharding.get(system);
+            AgentDirectory agents = AgentDirectory.start(system);
+            sharding.init(Entity.of(GuestEntity.TYPE_KEY,
+                    ctx -> GuestEntity.create(Integer.parseInt(ctx.getEntityId()), agents, clock)));
+            sharding.init(Entity.of(NodeEntity.TYPE_KEY, ctx -> NodeEntity.create(ctx.getEntityId(), clock)));
+            sharding.init(Entity.of(StorageEntity.TYPE_KEY, ctx -> StorageEntity.create(ctx.getEntityId(), clock)));
+
+            EventFeed feed = new EventFeed(system);
+            ClusterView view = ClusterViewUpdater.start(system, feed).toCompletableFuture()
+                    .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            Duration askTimeout = system.settings().config().getDuration("fabric.ask-timeout");
+            FabricServices services = new FabricServices(system, sharding, view, agents, settings.nodeName(), clock,
+                    askTimeout);
+
+            String poolPath = hypervisor.pools().stream().filter(p -> p.name().equals("local")).findFirst()
+                    .map(p -> p.path()).orElse(poolDir.toString());
+            services.defineStorage(new StorageDefinition("local", "dir", poolPath,
+                            List.of("images", "rootdir", "iso", "vztmpl", "backup"), List.of(), false))
+                    .toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+
+            HostInfo host = hypervisor.hostInfo();
+            HostInfo named = new HostInfo(settings.nodeName(), host.cpus(), host.memoryBytes(), host.cpuModel());
+            var blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("fabric.libvirt-dispatcher"));
+            system.systemActorOf(NodeAgent.create(new NodeAgent.Settings(settings.nodeName(), hypervisor, named,
+                            blocking, view, sharding, agents, settings.reconcileInterval(), clock)),
+                    AgentDirectory.actorName(settings.nodeName()), org.apache.pekko.actor.typed.Props.empty());
+            awaitNodeVisible(view, settings.nodeName());
+
+            CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+                    "release-hypervisor", () -> releaseHypervisor(hypervisor, hostFile, settings.libvirtUri()));
+
+            ApiRoutes routes = new ApiRoutes(services, feed, credentials, tickets, new SecureRandom(),
+                    system.settings().config().getString("fabric.cluster-name"), VERSION);
+            var server = Http.get(system).newServerAt(settings.bindHost(), settings.apiPort());
+            if (certificate != null) {
+                server = server.enableHttps(ConnectionContext.httpsServer(certificate::newServerEngine));
+            }
+            ServerBinding binding = server.bind(routes.route()).toCompletableFuture()
+                    .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-api",
+                    () -> binding.unbind().thenApply(x -> Done.getInstance()));
+            return new FabricNode(settings, system, binding, credentials, certificate, services);
+        } catch (Exception | Error e) {
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    /** The first start writes a plausible host: this machine's CPUs and memory, a local pool, a vmbr0 bridge. */
+    private static String simulatedHost(Path hostFile, Path poolDir, String node) {
+        try {
+            if (!Files.exists(hostFile)) {
+                Files.createDirectories(hostFile.getParent());
+                Files.createDirectories(poolDir);
+                var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+                long memoryMiB = Math.max(4096, os.getTotalMemorySize() / (1024 * 1024));
+                int cpus = Math.max(4, Runtime.getRuntime().availableProcessors());
+                TestHost.write(hostFile, node, cpus, memoryMiB, poolDir);
+            }
+            return TestHost.uri(hostFile);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the simulated host file " + hostFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A simulated host keeps its domains across restarts, as a real libvirtd would keep running. */
+    private static CompletionStage<Done> releaseHypervisor(LibvirtHypervisor hypervisor, Path hostFile,
+                                                           Optional<String> configuredUri) {
+        try {
+            if (configuredUri.isEmpty()) {
+                TestHost.saveState(hostFile, hypervisor);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not save the simulated host's state to {}: {}", hostFile, e.getMessage());
+        } finally {
+            hypervisor.close();
+        }
+        return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+    }
+
+    private static void awaitNodeVisible(ClusterView view, String node) throws InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (view.node(node).map(n -> n.host() == null).orElse(true)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("node " + node + " did not register within " + START_TIMEOUT);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    static Config config(NodeSettings settings) {
+        Map<String, Object> overrides = new HashMap<>();
+        overrides.put("pekko.remote.artery.canonical.port", settings.clusterPort());
+        overrides.put("fabric.persistence.h2-url", "jdbc:h2:file:" + settings.dataDir().resolve("db").resolve("fabric")
+                + ";DB_CLOSE_ON_EXIT=FALSE");
+        return ConfigFactory.load(ConfigFactory.parseMap(overrides)
+                .withFallback(ConfigFactory.parseResources("fabric.conf")));
+    }
+
+    public NodeSettings settings() {
+        return settings;
+    }
+
+    public int apiPort() {
+        return binding.localAddress().getPort();
+    }
+
+    public RootCredentials credentials() {
+        return credentials;
+    }
+
+    public Optional<NodeCertificate> certificate() {
+        return Optional.ofNullable(certificate);
+    }
+
+    public FabricServices services() {
+        return services;
+    }
+
+    public ActorSystem<Void> system() {
+        return system;
+    }
+
+    /** Stops cleanly: unbinds the API, saves a simulated host, closes the journal; waits for all of it. */
+    @Override
+    public void close() {
+        system.terminate();
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the node did not stop within 60 s: " + e.getMessage(), e);
+        }
+    }
+}

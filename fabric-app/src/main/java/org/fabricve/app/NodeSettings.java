@@ -1,0 +1,36 @@
+package org.fabricve.app;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Everything a member needs to start, each settable by flag or environment variable (see {@link UpCommand}).
+ * {@code libvirtUri} empty means: simulate this node's host with a libvirt test-driver file in the data directory.
+ */
+public record NodeSettings(Path dataDir, String nodeName, String bindHost, int apiPort, int clusterPort, boolean tls,
+                           Optional<String> libvirtUri, Optional<String> rootPassword, Duration reconcileInterval) {
+
+    public static final int DEFAULT_API_PORT = 8006;
+    public static final int DEFAULT_CLUSTER_PORT = 25520;
+    public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofSeconds(10);
+
+    public NodeSettings {
+        dataDir = dataDir.toAbsolutePath().normalize();
+        if (!nodeName.matches("[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?")) {
+            throw new IllegalArgumentException("node name '" + nodeName
+                    + "' is not a valid host name (letters, digits and '-', at most 63 characters)");
+        }
+        if (apiPort < 0 || apiPort > 65535) {
+            throw new IllegalArgumentException("API port " + apiPort + " is out of range 0-65535");
+        }
+        if (clusterPort < 0 || clusterPort > 65535) {
+            throw new IllegalArgumentException("cluster port " + clusterPort + " is out of range 0-65535");
+        }
+    }
+
+    public NodeSettings withApiPort(int port) {
+        return new NodeSettings(dataDir, nodeName, bindHost, port, clusterPort, tls, libvirtUri, rootPassword,
+                reconcileInterval);
+    }
+}

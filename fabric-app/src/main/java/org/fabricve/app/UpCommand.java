@@ -1,0 +1,124 @@
+package org.fabricve.app;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code fabric up}: start one member on this host and serve the API until stopped (Ctrl-C, SIGTERM). */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Start a Fabric VE node and serve the API until stopped.")
+final class UpCommand implements Callable<Integer> {
+
+    @Option(names = "--data-dir", description = "data directory (env FABRIC_DATA_DIR, default ./data)")
+    Path dataDir;
+
+    @Option(names = "--node", description = "node name (env FABRIC_NODE, default the host name)")
+    String node;
+
+    @Option(names = "--api-port", description = "API port (env FABRIC_API_PORT, default 8006)")
+    Integer apiPort;
+
+    @Option(names = "--cluster-port", description = "cluster port (env FABRIC_CLUSTER_PORT, default 25520)")
+    Integer clusterPort;
+
+    @Option(names = "--bind", description = "API listen address (env FABRIC_BIND, default 0.0.0.0)")
+    String bind;
+
+    @Option(names = "--tls", description = "on|off: HTTPS, or plain HTTP for local tools (env FABRIC_TLS, default on)")
+    String tls;
+
+    @Option(names = "--libvirt-uri", description = "libvirt URI of this host (env FABRIC_LIBVIRT_URI; "
+            + "default: a simulated host, libvirt's test driver, described in the data directory)")
+    String libvirtUri;
+
+    @Override
+    public Integer call() throws Exception {
+        NodeSettings settings;
+        try {
+            settings = settings();
+        } catch (IllegalArgumentException e) {
+            System.err.println("fabric up: " + e.getMessage());
+            return 2;
+        }
+        FabricNode node = FabricNode.start(settings);
+        printBanner(node);
+        node.system().getWhenTerminated().toCompletableFuture().join();
+        System.out.println("Fabric VE node " + settings.nodeName() + " stopped.");
+        return 0;
+    }
+
+    NodeSettings settings() throws Exception {
+        String tlsValue = first(tls, env("FABRIC_TLS"), "on").toLowerCase(java.util.Locale.ROOT);
+        if (!tlsValue.equals("on") && !tlsValue.equals("off")) {
+            throw new IllegalArgumentException("--tls / FABRIC_TLS must be 'on' or 'off', not '" + tlsValue + "'");
+        }
+        String host = InetAddress.getLocalHost().getHostName().replaceAll("\\..*$", "");
+        return new NodeSettings(
+                Path.of(first(dataDir != null ? dataDir.toString() : null, env("FABRIC_DATA_DIR"), "./data")),
+                first(node, env("FABRIC_NODE"), host),
+                first(bind, env("FABRIC_BIND"), "0.0.0.0"),
+                port("--api-port / FABRIC_API_PORT", apiPort, env("FABRIC_API_PORT"), NodeSettings.DEFAULT_API_PORT),
+                port("--cluster-port / FABRIC_CLUSTER_PORT", clusterPort, env("FABRIC_CLUSTER_PORT"),
+                        NodeSettings.DEFAULT_CLUSTER_PORT),
+                tlsValue.equals("on"),
+                Optional.ofNullable(first(libvirtUri, env("FABRIC_LIBVIRT_URI"), null)),
+                Optional.ofNullable(env("FABRIC_ROOT_PASSWORD")).filter(p -> !p.isEmpty()),
+                NodeSettings.DEFAULT_RECONCILE_INTERVAL);
+    }
+
+    private static void printBanner(FabricNode node) {
+        NodeSettings s = node.settings();
+        String scheme = s.tls() ? "https" : "http";
+        String host = s.bindHost().equals("0.0.0.0") ? "localhost" : s.bindHost();
+        StringBuilder out = new StringBuilder();
+        out.append("\nFabric VE ").append(FabricNode.VERSION).append(" is up.\n");
+        out.append("  node:     ").append(s.nodeName()).append('\n');
+        out.append("  API:      ").append(scheme).append("://").append(host).append(':').append(node.apiPort())
+                .append("/api2/json\n");
+        node.certificate().ifPresent(c -> out.append("  TLS:      self-signed certificate ")
+                .append(c.certificatePath()).append("\n            SHA-256 ").append(c.sha256Fingerprint()).append('\n'));
+        out.append("  data:     ").append(s.dataDir()).append('\n');
+        out.append("  login:    user root@pam, ");
+        var credentials = node.credentials();
+        if (credentials.fromEnvironment()) {
+            out.append("password from FABRIC_ROOT_PASSWORD\n");
+        } else if (credentials.generatedNow()) {
+            out.append("password ").append(credentials.generatedPassword().orElseThrow())
+                    .append("\n            (generated now, shown once; also stored in ")
+                    .append(credentials.passwordFile()).append(", mode 0600)\n");
+        } else {
+            out.append("password stored in ").append(credentials.passwordFile()).append('\n');
+        }
+        out.append("  try:      curl -k -d username=root@pam -d password=... ").append(scheme).append("://")
+                .append(host).append(':').append(node.apiPort()).append("/api2/json/access/ticket\n");
+        out.append("Stop with Ctrl-C.\n");
+        System.out.print(out);
+        System.out.flush();
+    }
+
+    private static String env(String name) {
+        String v = System.getenv(name);
+        return v == null || v.isEmpty() ? null : v;
+    }
+
+    private static String first(String a, String b, String c) {
+        return a != null ? a : b != null ? b : c;
+    }
+
+    private static int port(String what, Integer flag, String envValue, int defaultValue) {
+        if (flag != null) {
+            return flag;
+        }
+        if (envValue == null) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(envValue.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " must be a port number, not '" + envValue + "'");
+        }
+    }
+}
