@@ -77,8 +77,9 @@ final class NetValues {
 
     /** "name=eth0,bridge=vmbr0[,hwaddr=..][,ip=..]..." -> normalized, hwaddr filled in, type=veth. */
     static String lxc(String key, String value, Rule.Context ctx) {
-        LinkedHashMap<String, String> props = Values.properties(value, "name", Set.of(
-                "bridge", "hwaddr", "ip", "gw", "ip6", "gw6", "tag", "firewall", "rate", "mtu", "type", "link_down", "trunks"));
+        // No default key: Proxmox spells out name=, and a bare word here is more likely a QEMU model by mistake.
+        LinkedHashMap<String, String> props = Values.properties(value, null, Set.of(
+                "name", "bridge", "hwaddr", "ip", "gw", "ip6", "gw6", "tag", "firewall", "rate", "mtu", "type", "link_down", "trunks"));
         String name = props.remove("name");
         if (name == null) {
             throw new BadValue("invalid format - name: property is missing and it is not optional");
