@@ -33,6 +33,11 @@ public record GuestConfig(GuestType type, SortedMap<String, String> values) {
         return new GuestConfig(type, new TreeMap<>());
     }
 
+    /** From any map, e.g. a stored snapshot; not validated. */
+    public static GuestConfig of(GuestType type, Map<String, String> values) {
+        return new GuestConfig(type, new TreeMap<>(values));
+    }
+
     public String get(String key) {
         return values.get(key);
     }

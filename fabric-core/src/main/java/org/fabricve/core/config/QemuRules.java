@@ -28,6 +28,8 @@ final class QemuRules {
     private static final Pattern CPU_TYPE = Pattern.compile("(custom-)?[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}");
     private static final Pattern CPU_FLAGS = Pattern.compile("[+-][A-Za-z0-9_.-]{1,40}(;[+-][A-Za-z0-9_.-]{1,40})*");
     private static final Pattern BOOT_DEVICE = Pattern.compile("(ide|sata|scsi|virtio|net|hostpci|usb)(0|[1-9][0-9]?)");
+    private static final Pattern BOOT_DISK = Pattern.compile("(ide|sata|scsi|virtio)(0|[1-9][0-9]?)");
+    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern PCI_ID = Pattern.compile("([0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}(\\.[0-7])?");
     private static final Pattern USB_VENDOR_PRODUCT = Pattern.compile("(0x)?[0-9a-fA-F]{4}:(0x)?[0-9a-fA-F]{4}");
     private static final Pattern USB_BUS_PORT = Pattern.compile("[0-9]{1,3}-[0-9]{1,3}(\\.[0-9]{1,3}){0,6}");
@@ -61,7 +63,12 @@ final class QemuRules {
                 .key("hotplug", QemuRules::hotplug)
                 .key("vga", QemuRules::vga)
                 .key("efidisk0", DriveValues::efidisk)
-                .key("tpmstate0", DriveValues::tpmstate);
+                .key("tpmstate0", DriveValues::tpmstate)
+                .key("bootdisk", (k, v, c) -> Values.matching(v, BOOT_DISK))
+                .key("vmgenid", (k, v, c) -> v.matches("[01]") ? v : Values.matching(v, UUID))
+                .key("shares", integer(0, 50_000))
+                .key("hugepages", oneOf("any", "2", "1024"));
+        CloudInitRules.addTo(s);
         for (String k : List.of("numa", "onboot", "protection", "kvm", "acpi", "tablet", "localtime", "template")) {
             s.key(k, bool());
         }
@@ -316,6 +323,11 @@ final class QemuRules {
         }
         for (String extra : cloudinit.subList(Math.min(1, cloudinit.size()), cloudinit.size())) {
             errors.putIfAbsent(extra, "only one cloud-init drive is allowed, " + cloudinit.get(0) + " is one already");
+        }
+        String bootdisk = cfg.get("bootdisk");
+        if (bootdisk != null && !cfg.values().containsKey(bootdisk)) {
+            errors.putIfAbsent(deleted.contains(bootdisk) && !changed.contains("bootdisk") ? bootdisk : "bootdisk",
+                    "boot disk '" + bootdisk + "' does not exist");
         }
         for (String device : bootDevices(cfg.get("boot"))) {
             if (!cfg.values().containsKey(device)) {

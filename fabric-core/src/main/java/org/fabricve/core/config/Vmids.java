@@ -13,8 +13,9 @@ public final class Vmids {
         if (raw == null) {
             return Optional.of("property is missing and it is not optional");
         }
-        // Digits only: no sign, no blanks, no hex; at most 9 digits also rules out overflow.
-        if (!raw.matches("[0-9]{1,10}")) {
+        // Digits only: no sign, blanks, hex or leading zeros ("0100" would be a second spelling of 100);
+        // at most 10 digits, so parsing cannot overflow.
+        if (!raw.matches("0|[1-9][0-9]{0,9}")) {
             return Optional.of("type check ('integer') failed - got '" + Values.show(raw) + "'");
         }
         long v = Long.parseLong(raw);

@@ -159,6 +159,6 @@ class DiskValuesTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.values().put("cores", "2"))
                 .isInstanceOf(UnsupportedOperationException.class);
         assertThat(c.with("cores", "2").without("memory").values()).containsExactlyEntriesOf(Map.of("cores", "2"));
-        assertThat(c).isEqualTo(new GuestConfig(GuestType.QEMU, new java.util.TreeMap<>(Map.of("memory", "1024"))));
+        assertThat(c).isEqualTo(GuestConfig.of(GuestType.QEMU, Map.of("memory", "1024")));
     }
 }

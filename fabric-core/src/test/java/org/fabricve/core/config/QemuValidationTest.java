@@ -188,6 +188,9 @@ class QemuValidationTest {
             "hotplug|0", "vga|std", "vga|qxl,memory=32", "vga|type=virtio", "serial0|socket", "serial3|/dev/ttyS0",
             "efidisk0|local-lvm:1,efitype=4m,pre-enrolled-keys=1", "tpmstate0|local-lvm:1,version=v2.0",
             "hostpci0|0000:01:00.0", "hostpci1|01:00", "hostpci2|host=01:00.1;02:00.0,rombar=0", "hostpci3|01:00,pcie=1,x-vga=1",
+            "ciuser|debian", "citype|nocloud", "ciupgrade|0", "ipconfig0|ip=dhcp", "ipconfig31|ip=10.0.0.2/24,gw=10.0.0.1,ip6=auto",
+            "nameserver|1.1.1.1 8.8.8.8", "searchdomain|example.com", "sshkeys|ssh-ed25519%20AAAAC3Nza%2B%2Fx%3D%20user%40host%0Assh-rsa%20AAAAB3%3D%3D",
+            "vmgenid|1", "vmgenid|c0ffee00-1234-5678-9abc-def012345678", "shares|0", "hugepages|1024",
             "usb0|host=1234:abcd", "usb1|spice", "usb2|host=1-2.3,usb3=1", "usb3|0x1234:0x5678",
             "kvm|1", "acpi|off", "tablet|no", "protection|1"})
     void miscKeysAccepted(String key, String value) {
@@ -200,7 +203,9 @@ class QemuValidationTest {
             "startup|order=-1", "tags|a;b$", "hotplug|network,floppy", "vga|std,memory=1024", "serial0|/dev/../etc/passwd",
             "serial4|socket", "serial0|/tmp/x", "efidisk0|local-lvm:1,efitype=3m", "tpmstate0|local-lvm:1,version=3",
             "hostpci0|1:0", "hostpci0|0000:01:00.8", "hostpci0|01:00,pcie=1", "usb0|host=12345:1", "usb0|host=/dev/bus/usb",
-            "efidisk0|nowhere:1"})
+            "efidisk0|nowhere:1", "ciuser|root;rm", "ipconfig32|ip=dhcp", "ipconfig0|ip=10.0.0.2", "ipconfig0|gw=10.0.0.300",
+            "ipconfig0|ip6=fd00::1", "sshkeys|ssh-ed25519 AAAA", "sshkeys|not%20a%20key", "sshkeys|ssh-ed25519%20AAAA%0", "sshkeys|%0A%00",
+            "cipassword|secret", "vmgenid|yes", "hugepages|4", "bootdisk|scsi0", "bootdisk|floppy0"})
     void miscKeysRejected(String key, String value) {
         assertThat(errors(qemu(key, value))).containsOnlyKeys(key);
     }
@@ -211,6 +216,11 @@ class QemuValidationTest {
         assertThat(valid(qemu("description", text)).config().get("description")).isEqualTo(text);
         assertThat(errors(qemu("description", "bell\u0007"))).containsOnlyKeys("description");
         assertThat(errors(qemu("description", "nul\u0000"))).containsOnlyKeys("description");
+    }
+
+    @Test
+    void bootdiskMustExist() {
+        valid(qemu("scsi0", "local:1", "bootdisk", "scsi0"));
     }
 
     @Test

@@ -62,6 +62,21 @@ class UpdateTest {
     }
 
     @Test
+    void theLegacyBootdiskIsCheckedLikeTheBootOrder() {
+        GuestConfig withBootdisk = valid(update(VM, params("bootdisk", "scsi0"), List.of())).config();
+        assertThat(errors(update(withBootdisk, Map.of(), List.of("scsi0", "boot")))).containsOnlyKeys("scsi0");
+        assertThat(errors(update(VM, params("bootdisk", "scsi1"), List.of()))).containsOnlyKeys("bootdisk");
+    }
+
+    @Test
+    void theVmidIsChecked() {
+        assertThat(errors(GuestConfigValidator.validateUpdate(VM, 99, Map.of(), List.of(), Fixtures.NODE,
+                new java.util.SplittableRandom(1)))).containsOnlyKeys("vmid");
+        assertThat(errors(GuestConfigValidator.validateCreate(GuestType.QEMU, 1_000_000_000, Map.of(), Fixtures.NODE,
+                new java.util.SplittableRandom(1)))).containsOnlyKeys("vmid");
+    }
+
+    @Test
     void deletingUnknownKeysIsAnErrorButAbsentKnownKeysAreIgnored() {
         assertThat(errors(update(VM, Map.of(), List.of("bogus")))).containsOnlyKeys("bogus");
         valid(update(VM, Map.of(), List.of("scsi5", "balloon")));

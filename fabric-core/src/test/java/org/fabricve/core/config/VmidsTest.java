@@ -20,7 +20,7 @@ class VmidsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "abc", "-100", "+100", " 100", "100 ", "1e3", "0x64", "99999999999999999999999", "10\n0"})
+    @ValueSource(strings = {"", "abc", "-100", "+100", " 100", "100 ", "1e3", "0x64", "99999999999999999999999", "10\n0", "0100", "00100"})
     void rejectsNonIntegers(String raw) {
         assertThat(Vmids.check(raw)).get().asString().startsWith("type check ('integer') failed");
     }
