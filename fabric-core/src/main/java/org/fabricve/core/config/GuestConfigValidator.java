@@ -31,9 +31,10 @@ public final class GuestConfigValidator {
         SortedMap<String, String> errors = new TreeMap<>();
         Vmids.check(vmid).ifPresent(m -> errors.put("vmid", m));
         Schema schema = schemaFor(type, limits, true);
+        params = nullSafe(params);
         TreeMap<String, String> values = new TreeMap<>();
         // Sorted, so that the same request and seed always draw the same MACs.
-        new TreeMap<>(nullSafe(params)).forEach((k, v) -> normalize(schema, k, v, ctx, errors).ifPresent(n -> values.put(k, n)));
+        new TreeMap<>(params).forEach((k, v) -> normalize(schema, k, v, ctx, errors).ifPresent(n -> values.put(k, n)));
         if (type == GuestType.LXC) {
             if (!params.containsKey("ostemplate")) {
                 errors.putIfAbsent("ostemplate", MISSING);

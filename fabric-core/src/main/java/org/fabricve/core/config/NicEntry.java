@@ -9,6 +9,7 @@ import java.util.Set;
 /**
  * One netN entry, parsed. QEMU: "virtio=BC:24:11:..,bridge=vmbr0,tag=10"; LXC:
  * "name=eth0,bridge=vmbr0,hwaddr=..,type=veth" (model is then "veth"). vlanTag 0 means untagged.
+ * options holds every option except the QEMU model/MAC pair (so bridge, tag... and for LXC name, hwaddr, ip).
  */
 public record NicEntry(String key, int index, String model, String mac, String bridge, int vlanTag,
                        Map<String, String> options) {

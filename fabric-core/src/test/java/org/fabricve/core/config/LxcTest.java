@@ -119,6 +119,22 @@ class LxcTest {
     }
 
     @Test
+    void allocatedContainerVolumesKeepTheirMountPoint() {
+        GuestConfig c = valid(ct("mp0", "local-lvm:8,mp=/data,backup=1")).config()
+                .withAllocatedVolume("mp0", "local-lvm", "vm-100-disk-1", 8);
+        assertThat(c.get("mp0")).isEqualTo("local-lvm:vm-100-disk-1,backup=1,mp=/data,size=8G");
+        DiskEntry mp = c.disks().get(0);
+        assertThat(mp).isEqualTo(new DiskEntry("mp0", "mp", 0, "local-lvm", "vm-100-disk-1", 8L, false, false,
+                Map.of("backup", "1", "mp", "/data", "size", "8G")));
+    }
+
+    @Test
+    void nullParamsAreAnEmptyRequest() {
+        assertThat(errors(GuestConfigValidator.validateCreate(GuestType.LXC, 100, null, Fixtures.NODE, new SplittableRandom(1))))
+                .containsOnlyKeys("ostemplate");
+    }
+
+    @Test
     void mountPathsMustBeDistinct() {
         assertThat(errors(ct("mp0", "local:1,mp=/data", "mp1", "local:1,mp=/data/"))).containsOnlyKeys("mp1");
     }
