@@ -189,8 +189,9 @@ public final class FabricNode implements AutoCloseable {
     static Config config(NodeSettings settings) {
         Map<String, Object> overrides = new HashMap<>();
         overrides.put("pekko.remote.artery.canonical.port", settings.clusterPort());
-        overrides.put("fabric.persistence.h2-url", "jdbc:h2:file:" + settings.dataDir().resolve("db").resolve("fabric")
-                + ";DB_CLOSE_ON_EXIT=FALSE");
+        // set the database URL itself: a substitution inside a library's reference.conf resolves before overrides
+        overrides.put("pekko-persistence-jdbc.shared-databases.fabric.db.url", "jdbc:h2:file:"
+                + settings.dataDir().resolve("db").resolve("fabric") + ";DB_CLOSE_ON_EXIT=FALSE");
         return ConfigFactory.load(ConfigFactory.parseMap(overrides)
                 .withFallback(ConfigFactory.parseResources("fabric.conf")));
     }

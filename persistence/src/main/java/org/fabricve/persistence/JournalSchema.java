@@ -13,7 +13,7 @@ public final class JournalSchema {
     /** Blocks: call it at start-up, before any entity recovers. */
     public static void ensure(ActorSystem<?> system, Duration timeout) {
         try {
-            SchemaUtils.createIfNotExists(system).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            SchemaUtils.createIfNotExists("jdbc-journal", system).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("could not create the journal schema: " + e.getMessage(), e);
         }
