@@ -1,0 +1,195 @@
+package org.fabricve.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/** A Proxmox API client over real HTTPS, trusting exactly the node's self-signed certificate. */
+final class ApiClient {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Duration TASK_TIMEOUT = Duration.ofSeconds(20);
+
+    record Response(int status, String reason, JsonNode body) {
+        JsonNode data() {
+            return body.path("data");
+        }
+    }
+
+    private final HttpClient http;
+    private final String base;
+    private String ticket;
+    private String csrf;
+
+    ApiClient(String base, Path certificate) throws Exception {
+        this.base = base;
+        this.http = HttpClient.newBuilder().sslContext(trusting(certificate)).connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    static ApiClient loggedIn(FabricNode node) throws Exception {
+        ApiClient client = new ApiClient("https://127.0.0.1:" + node.apiPort() + "/api2/json",
+                node.certificate().orElseThrow().certificatePath());
+        String password = Files.readString(node.credentials().passwordFile()).strip();
+        Response login = client.post("/access/ticket", Map.of("username", "root@pam", "password", password));
+        if (login.status() != 200) {
+            throw new AssertionError("login failed: " + login);
+        }
+        client.ticket = login.data().path("ticket").asText();
+        client.csrf = login.data().path("CSRFPreventionToken").asText();
+        return client;
+    }
+
+    private static SSLContext trusting(Path certificate) throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(certificate)) {
+            trust.setCertificateEntry("node", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    ApiClient withTicket(String ticket, String csrf) throws Exception {
+        this.ticket = ticket;
+        this.csrf = csrf;
+        return this;
+    }
+
+    String ticket() {
+        return ticket;
+    }
+
+    String csrf() {
+        return csrf;
+    }
+
+    Response get(String path) throws Exception {
+        return send(request(path).GET());
+    }
+
+    Response post(String path, Map<String, String> form) throws Exception {
+        return send(request(path).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(form))));
+    }
+
+    Response postJson(String path, Object body) throws Exception {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+    }
+
+    Response put(String path, Map<String, String> form) throws Exception {
+        return send(request(path).header("Content-Type", "application/x-www-form-urlencoded")
+                .PUT(HttpRequest.BodyPublishers.ofString(form(form))));
+    }
+
+    Response delete(String path) throws Exception {
+        return send(request(path).DELETE());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        if (ticket != null) {
+            b.header("Cookie", "PVEAuthCookie=" + ticket);
+        }
+        if (csrf != null) {
+            b.header("CSRFPreventionToken", csrf);
+        }
+        return b;
+    }
+
+    private Response send(HttpRequest.Builder builder) throws Exception {
+        HttpResponse<String> r = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode body = r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
+        return new Response(r.statusCode(), body.path("message").asText(""), body);
+    }
+
+    static String form(Map<String, String> params) {
+        StringJoiner j = new StringJoiner("&");
+        params.forEach((k, v) -> j.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return j.toString();
+    }
+
+    static Map<String, String> params(String... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    /** Waits until the task ends and returns its final status object. */
+    JsonNode awaitTask(String node, String upid) throws Exception {
+        return Await.until(TASK_TIMEOUT, "task " + upid, () -> {
+            try {
+                JsonNode status = get("/nodes/" + node + "/tasks/" + upid + "/status").data();
+                return "stopped".equals(status.path("status").asText()) ? status : null;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** Starts a task through {@code path}, waits for it and asserts it ended OK; returns the UPID. */
+    String runTask(String node, String path, Map<String, String> params) throws Exception {
+        Response r = post(path, params);
+        if (r.status() != 200) {
+            throw new AssertionError("POST " + path + " answered " + r.status() + " " + r.body());
+        }
+        String upid = r.data().asText();
+        JsonNode status = awaitTask(node, upid);
+        if (!"OK".equals(status.path("exitstatus").asText())) {
+            throw new AssertionError("task " + upid + " ended with " + status);
+        }
+        return upid;
+    }
+
+    /** Opens the event stream; lines arrive in the returned queue (read with a deadline). */
+    BlockingQueue<String> events(String lastEventId) {
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        HttpRequest.Builder b = request("/cluster/events").GET();
+        if (lastEventId != null) {
+            b.header("Last-Event-ID", lastEventId);
+        }
+        http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofLines())
+                .thenAccept(r -> r.body().forEach(lines::add));
+        return lines;
+    }
+
+    /** The next SSE event (id, type, data JSON) from a line queue, or an AssertionError after the timeout. */
+    static JsonNode nextEvent(BlockingQueue<String> lines, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (line == null) {
+                throw new AssertionError("no event within " + timeout);
+            }
+            if (line.startsWith("data:")) {
+                return JSON.readTree(line.substring(5));
+            }
+        }
+    }
+}
