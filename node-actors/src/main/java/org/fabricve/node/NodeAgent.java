@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class NodeAgent {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+    private static final Duration ENTITY_TIMEOUT = Duration.ofSeconds(5);
 
     public sealed interface Command extends FabricSerializable {}
 
@@ -182,7 +183,11 @@ public final class NodeAgent {
             }
         }
         for (Guest g : report.missingDomains()) {
-            if (lastActivity.getOrDefault(g.vmid(), 0L) >= lookStarted) {
+            // the view may lag a delete: only the entity can say the guest still wants its domain
+            boolean stillWanted = lastActivity.getOrDefault(g.vmid(), 0L) < lookStarted
+                    && authoritative(g.vmid()).map(s -> s.active() == null && s.guest() != null
+                    && settings.node().equals(s.guest().node())).orElse(false);
+            if (!stillWanted) {
                 continue;
             }
             try {
@@ -198,9 +203,29 @@ public final class NodeAgent {
         for (int vmid : report.interrupted()) {
             guest(vmid).tell(new GuestEntity.Observe(RunState.STOPPED, "wake-up"));
         }
+        var foreign = new java.util.TreeSet<String>();
+        for (String name : report.foreignDomains()) {
+            // a fabric-named domain may belong to a guest the view has not folded in yet: ask its entity
+            Optional<Integer> vmid = Guest.vmidOfDomain(name);
+            boolean owned = vmid.isPresent() && authoritative(vmid.get())
+                    .map(s -> s.guest() != null && settings.node().equals(s.guest().node())).orElse(true);
+            if (!owned) {
+                foreign.add(name);
+            }
+        }
         settings.sharding().entityRefFor(NodeEntity.TYPE_KEY, settings.node())
-                .tell(new NodeEntity.ObserveForeignDomains(report.foreignDomains()));
+                .tell(new NodeEntity.ObserveForeignDomains(foreign));
         return null;
+    }
+
+    /** The guest entity's own state; runs on the blocking executor, so waiting here blocks no actor. */
+    private Optional<GuestState> authoritative(int vmid) {
+        try {
+            return Optional.of(guest(vmid).ask(GuestEntity.Get::new, ENTITY_TIMEOUT).toCompletableFuture()
+                    .get(ENTITY_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+        } catch (Exception e) {
+            return Optional.empty();
+        }
     }
 
     private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<GuestEntity.Command> guest(int vmid) {

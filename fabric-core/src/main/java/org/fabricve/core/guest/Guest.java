@@ -28,6 +28,16 @@ public record Guest(int vmid, GuestType type, String node, GuestConfig config, R
 
     /** The hypervisor's name for this guest's domain. Distinct from anything a person would define by hand. */
     public static String domainName(int vmid) {
-        return "fabric-" + vmid;
+        return DOMAIN_PREFIX + vmid;
     }
+
+    /** The vmid a domain name stands for, when the fabric named it. */
+    public static java.util.Optional<Integer> vmidOfDomain(String name) {
+        if (!name.startsWith(DOMAIN_PREFIX) || !name.substring(DOMAIN_PREFIX.length()).matches("[1-9][0-9]{2,8}")) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(Integer.parseInt(name.substring(DOMAIN_PREFIX.length())));
+    }
+
+    private static final String DOMAIN_PREFIX = "fabric-";
 }
