@@ -1,0 +1,124 @@
+package org.fabricve.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.fabricve.app.ApiClient.params;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Login, tickets and CSRF; the Server-Sent Event stream and its exact resume with Last-Event-ID. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuthAndEventStreamApiTest {
+
+    static final String N = TestNodes.NODE;
+
+    @TempDir
+    static Path dataDir;
+    FabricNode node;
+    ApiClient api;
+    ApiClient anonymous;
+
+    @BeforeAll
+    void start() throws Exception {
+        node = TestNodes.start(dataDir);
+        api = ApiClient.loggedIn(node);
+        anonymous = new ApiClient("https://127.0.0.1:" + node.apiPort() + "/api2/json",
+                node.certificate().orElseThrow().certificatePath());
+    }
+
+    @AfterAll
+    void stop() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    void loginFailures() throws Exception {
+        ApiClient.Response wrong = anonymous.post("/access/ticket", params("username", "root@pam", "password", "nope"));
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.data().isNull()).isTrue();
+        assertThat(anonymous.post("/access/ticket", params("username", "admin@pve", "password", "x")).status())
+                .isEqualTo(401);
+        String password = java.nio.file.Files.readString(node.credentials().passwordFile()).strip();
+        assertThat(anonymous.post("/access/ticket", params("username", "root", "realm", "pve",
+                "password", password)).status()).as("root exists only in the pam realm").isEqualTo(401);
+        assertThat(anonymous.post("/access/ticket", params("username", "root", "realm", "pam",
+                "password", password)).status()).isEqualTo(200);
+        ApiClient.Response missing = anonymous.post("/access/ticket", params("password", "x"));
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.body().path("errors").has("username")).isTrue();
+    }
+
+    @Test
+    void everyCallNeedsATicketAndEveryWriteACsrfToken() throws Exception {
+        assertThat(anonymous.get("/version").status()).isEqualTo(401);
+        assertThat(anonymous.get("/nodes").status()).isEqualTo(401);
+        ApiClient forged = new ApiClient("https://127.0.0.1:" + node.apiPort() + "/api2/json",
+                node.certificate().orElseThrow().certificatePath())
+                .withTicket(api.ticket().replace("root@pam", "evil@pam"), api.csrf());
+        assertThat(forged.get("/nodes").status()).isEqualTo(401);
+
+        ApiClient noCsrf = new ApiClient("https://127.0.0.1:" + node.apiPort() + "/api2/json",
+                node.certificate().orElseThrow().certificatePath()).withTicket(api.ticket(), null);
+        assertThat(noCsrf.get("/nodes").status()).as("reads need no CSRF token").isEqualTo(200);
+        ApiClient.Response write = noCsrf.post("/nodes/" + N + "/qemu", params("vmid", "150"));
+        assertThat(write.status()).isEqualTo(401);
+        assertThat(write.reason()).contains("CSRF");
+        ApiClient badCsrf = new ApiClient("https://127.0.0.1:" + node.apiPort() + "/api2/json",
+                node.certificate().orElseThrow().certificatePath()).withTicket(api.ticket(), "0:forged");
+        assertThat(badCsrf.post("/nodes/" + N + "/qemu", params("vmid", "150")).status()).isEqualTo(401);
+        assertThat(api.get("/nodes/" + N + "/qemu/150/config").status()).as("nothing was created").isEqualTo(404);
+    }
+
+    @Test
+    void eventStreamDeliversEveryEventOnceAndResumesExactly() throws Exception {
+        BlockingQueue<String> live = api.events(null);
+        String vmid = "160";
+        String create = api.runTask(N, "/nodes/" + N + "/qemu", params("vmid", vmid, "memory", "64"));
+        String start = api.runTask(N, "/nodes/" + N + "/qemu/" + vmid + "/status/start", params());
+
+        List<JsonNode> mine = new ArrayList<>();
+        long lastId = 0;
+        while (mine.size() < 4) {
+            JsonNode e = ApiClient.nextEvent(live, Duration.ofSeconds(10));
+            assertThat(e.path("id").asLong()).as("ids strictly increase").isGreaterThan(lastId);
+            lastId = e.path("id").asLong();
+            if (e.path("entity").asText().equals("Guest|" + vmid)) {
+                mine.add(e);
+            }
+        }
+        assertThat(mine).extracting(e -> e.path("type").asText()).containsExactly("guest.CreationStarted",
+                "guest.TaskFinished", "guest.OperationStarted", "guest.TaskFinished");
+        assertThat(mine.get(1).path("event").path("task").path("upid").asText()).isEqualTo(create);
+        assertThat(mine.get(3).path("event").path("task").path("upid").asText()).isEqualTo(start);
+        assertThat(mine).extracting(e -> e.path("seq").asLong()).containsExactly(1L, 2L, 3L, 4L);
+
+        // a subscriber that saw up to the create's end resumes with exactly the start's two events
+        String resumeAfter = mine.get(1).path("id").asText();
+        BlockingQueue<String> resumed = api.events(resumeAfter);
+        List<JsonNode> again = new ArrayList<>();
+        while (again.size() < 2) {
+            JsonNode e = ApiClient.nextEvent(resumed, Duration.ofSeconds(10));
+            assertThat(e.path("id").asLong()).isGreaterThan(Long.parseLong(resumeAfter));
+            if (e.path("entity").asText().equals("Guest|" + vmid)) {
+                again.add(e);
+            }
+        }
+        assertThat(again).extracting(e -> e.path("id").asLong())
+                .containsExactly(mine.get(2).path("id").asLong(), mine.get(3).path("id").asLong());
+
+        ApiClient.Response bad = api.get("/cluster/events?last_event_id=-4");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body().path("errors").has("last_event_id")).isTrue();
+    }
+}
