@@ -105,7 +105,13 @@ public final class NodeAgent {
                     if (m.replyTo() != null) {
                         waitingForReconcile.add(m.replyTo());
                     }
-                    if (!reconciling) {
+                    boolean stopping = org.apache.pekko.actor.CoordinatedShutdown.get(ctx.getSystem())
+                            .getShutdownReason().isPresent();
+                    if (stopping) {
+                        // the hypervisor connection is about to close; a look now would only fail
+                        waitingForReconcile.forEach(r -> r.tell(Done.getInstance()));
+                        waitingForReconcile.clear();
+                    } else if (!reconciling) {
                         reconciling = true;
                         var waiting = List.copyOf(waitingForReconcile);
                         waitingForReconcile.clear();
