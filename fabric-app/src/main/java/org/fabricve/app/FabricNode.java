@@ -76,6 +76,7 @@ public final class FabricNode implements AutoCloseable {
     }
 
     public static FabricNode start(NodeSettings settings) throws Exception {
+        long began = System.nanoTime();
         Path dataDir = settings.dataDir();
         Files.createDirectories(dataDir);
         Clock clock = Clock.systemUTC();
@@ -136,6 +137,8 @@ public final class FabricNode implements AutoCloseable {
                     .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-api",
                     () -> binding.unbind().thenApply(x -> Done.getInstance()));
+            LOG.info("node {} started in {} ms (journal, entities, agent, API on port {})", settings.nodeName(),
+                    (System.nanoTime() - began) / 1_000_000, binding.localAddress().getPort());
             return new FabricNode(settings, system, binding, credentials, certificate, services);
         } catch (Exception | Error e) {
             system.terminate();
@@ -223,9 +226,11 @@ public final class FabricNode implements AutoCloseable {
     /** Stops cleanly: unbinds the API, saves a simulated host, closes the journal; waits for all of it. */
     @Override
     public void close() {
+        long began = System.nanoTime();
         system.terminate();
         try {
             system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            LOG.info("node {} stopped in {} ms", settings.nodeName(), (System.nanoTime() - began) / 1_000_000);
         } catch (Exception e) {
             throw new IllegalStateException("the node did not stop within 60 s: " + e.getMessage(), e);
         }

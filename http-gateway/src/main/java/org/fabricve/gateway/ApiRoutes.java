@@ -26,6 +26,7 @@ public final class ApiRoutes extends RouteSupport {
     private final StorageRoutes storage;
     private final EventStreamRoutes events;
     private final String version;
+    private final OpenApiRoute openApi = new OpenApiRoute();
 
     public ApiRoutes(FabricServices fabric, EventFeed feed, RootCredentials credentials, TicketAuthority tickets,
                      RandomGenerator random, String clusterName, String version) {
@@ -42,6 +43,7 @@ public final class ApiRoutes extends RouteSupport {
         return handleExceptions(exceptions(), () -> handleRejections(rejections(), () ->
                 pathPrefix("api2", () -> pathPrefix("json", () -> concat(
                         access.routes(),
+                        openApi.route(),
                         authentication.authenticated(user -> concat(
                                 path("version", () -> get(() -> ok(VersionInfo.of(version)))),
                                 events.routes(),
