@@ -92,7 +92,8 @@ final class UpCommand implements Callable<Integer> {
         } else {
             out.append("password stored in ").append(credentials.passwordFile()).append('\n');
         }
-        out.append("  try:      curl -k -d username=root@pam -d password=... ").append(scheme).append("://")
+        out.append("  try:      curl ").append(s.tls() ? "-k " : "").append("-d username=root@pam -d password=... ")
+                .append(scheme).append("://")
                 .append(host).append(':').append(node.apiPort()).append("/api2/json/access/ticket\n");
         out.append("Stop with Ctrl-C.\n");
         System.out.print(out);
