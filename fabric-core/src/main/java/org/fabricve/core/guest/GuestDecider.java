@@ -35,8 +35,9 @@ public final class GuestDecider {
 
     /** A lifecycle operation (start, stop, ...) or a delete. */
     public static Decision operate(GuestState state, int vmid, GuestOperation operation, Upid upid) {
-        if (operation == GuestOperation.CREATE) {
-            throw new IllegalArgumentException("create has its own decision");
+        if (operation == GuestOperation.CREATE || operation == GuestOperation.CONFIG) {
+            // a CONFIG task started here would carry no target config and leave the guest without one on success
+            throw new IllegalArgumentException(operation.apiName() + " has its own decision");
         }
         if (!state.exists()) {
             return Decision.reject(Rejection.notFound("guest " + vmid + " does not exist"));
