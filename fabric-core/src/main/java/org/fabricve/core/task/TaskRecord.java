@@ -29,7 +29,9 @@ public record TaskRecord(String upid, String node, String type, String id, Strin
         return OK.equals(exitStatus);
     }
 
-    public TaskRecord finished(long endTime, String exitStatus, List<String> moreLog) {
+    public TaskRecord finished(long endTime, String reportedStatus, List<String> moreLog) {
+        // a finished task must never look running, whatever an agent reported
+        String exitStatus = reportedStatus == null || reportedStatus.isBlank() ? "unknown error" : reportedStatus;
         var lines = new java.util.ArrayList<>(log);
         lines.addAll(moreLog);
         lines.add(OK.equals(exitStatus) ? "TASK OK" : "TASK ERROR: " + exitStatus);

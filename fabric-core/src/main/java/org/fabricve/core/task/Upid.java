@@ -25,6 +25,13 @@ public record Upid(String node, long pid, long pstart, long startTime, String ty
             throw new IllegalArgumentException("UPID fields must not contain ':'");
         }
         id = id == null ? "" : id;
+        if (pid < 0 || pid > 0xFFFFFFFFL || startTime < 0 || startTime > 0xFFFFFFFFL || pstart < 0
+                || pstart > 0xFFFFFFFFFL) {
+            throw new IllegalArgumentException("pid and starttime must fit 8 hex digits, pstart 9");
+        }
+        if (!type.matches("\\S+") || !id.matches("\\S*") || !user.matches("\\S+")) {
+            throw new IllegalArgumentException("UPID fields must not contain blanks");
+        }
     }
 
     public String format() {
