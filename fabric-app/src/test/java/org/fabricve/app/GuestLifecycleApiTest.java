@@ -119,6 +119,15 @@ class GuestLifecycleApiTest {
     }
 
     @Test
+    void createWithStartRunsBothInOneTask() throws Exception {
+        String upid = api.runTask(N, "/nodes/" + N + "/qemu", params("vmid", "5001", "memory", "128", "start", "1"));
+        assertThat(upid).contains(":qmcreate:5001:");
+        JsonNode current = api.get("/nodes/" + N + "/qemu/5001/status/current").data();
+        assertThat(current.path("status").asText()).isEqualTo("running");
+        assertThat(current.path("fabric").path("hypervisor_state").asText()).isEqualTo("running");
+    }
+
+    @Test
     void configUpdatesSyncAndAsyncWithDigest() throws Exception {
         String vmid = "3001";
         api.runTask(N, "/nodes/" + N + "/qemu", params("vmid", vmid, "memory", "512"));

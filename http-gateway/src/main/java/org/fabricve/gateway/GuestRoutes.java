@@ -105,10 +105,7 @@ final class GuestRoutes extends RouteSupport {
             throw ApiException.badParameter("vmid", "property is missing and it is not optional");
         }
         int vmid = parseVmid(rawVmid);
-        if (RequestParams.flag(params, "start")) {
-            throw ApiException.badParameter("start",
-                    "starting at creation is not supported yet; start it with POST .../status/start");
-        }
+        boolean start = RequestParams.flag(params, "start");
         Map<String, String> config = new LinkedHashMap<>(params);
         config.keySet().removeAll(CREATE_OPTIONS);
         Validation validation = GuestConfigValidator.validateCreate(type, vmid, config, limits(node, host), random);
@@ -117,7 +114,7 @@ final class GuestRoutes extends RouteSupport {
         }
         var valid = (Validation.Valid) validation;
         Upid upid = fabric.newUpid(node, GuestOperation.CREATE.taskType(type), Integer.toString(vmid), user);
-        return await(fabric.create(vmid, type, node, valid.config(), valid.newVolumes(), upid),
+        return await(fabric.create(vmid, type, node, valid.config(), valid.newVolumes(), start, upid),
                 reply -> ok(GuestReplies.upidOrThrow(reply)));
     }
 

@@ -87,8 +87,9 @@ public final class FabricServices {
     }
 
     public CompletionStage<GuestEntity.Reply> create(int vmid, GuestType type, String node, GuestConfig config,
-                                                      List<VolumeRequest> volumes, Upid upid) {
-        return guestRef(vmid).ask(r -> new GuestEntity.Create(vmid, type, node, config, volumes, upid, r), askTimeout);
+                                                      List<VolumeRequest> volumes, boolean start, Upid upid) {
+        return guestRef(vmid).ask(r -> new GuestEntity.Create(vmid, type, node, config, volumes, start, upid, r),
+                askTimeout);
     }
 
     public CompletionStage<GuestEntity.Reply> operate(int vmid, GuestOperation operation, Upid upid) {

@@ -41,7 +41,7 @@ public final class GuestEntity extends EventSourcedBehavior<GuestEntity.Command,
     public sealed interface Command extends FabricSerializable {}
 
     public record Create(int vmid, GuestType type, String node, GuestConfig config, List<VolumeRequest> newVolumes,
-                         Upid upid, ActorRef<Reply> replyTo) implements Command {}
+                         boolean start, Upid upid, ActorRef<Reply> replyTo) implements Command {}
 
     public record Operate(int vmid, GuestOperation operation, Upid upid, ActorRef<Reply> replyTo) implements Command {}
 
@@ -112,7 +112,8 @@ public final class GuestEntity extends EventSourcedBehavior<GuestEntity.Command,
     public CommandHandler<Command, GuestEvent, GuestState> commandHandler() {
         return newCommandHandlerBuilder().forAnyState()
                 .onCommand(Create.class, (state, c) -> answer(c.replyTo(),
-                        GuestDecider.create(state, vmid, c.type(), c.node(), c.config(), c.newVolumes(), c.upid()),
+                        GuestDecider.create(state, vmid, c.type(), c.node(), c.config(), c.newVolumes(), c.upid(),
+                                c.start()),
                         c.upid()))
                 .onCommand(Operate.class, (state, c) -> answer(c.replyTo(),
                         GuestDecider.operate(state, vmid, c.operation(), c.upid()), c.upid()))

@@ -46,6 +46,10 @@ final class OperationRunner {
                     finalConfig = allocate(guest, op.targetConfig(), op.newVolumes(), created, log);
                     hypervisor.define(spec(guest.withConfig(finalConfig)));
                     log.add("defined domain " + domain);
+                    if (op.startAfter()) {
+                        hypervisor.start(domain);
+                        log.add("started " + guest.label());
+                    }
                 }
                 case START -> {
                     if (hypervisor.domain(domain).isEmpty()) {

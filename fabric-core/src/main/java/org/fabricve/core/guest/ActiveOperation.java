@@ -9,10 +9,16 @@ import org.fabricve.core.task.TaskRecord;
 /**
  * The one operation a guest may have in flight. {@code targetConfig} is the config the operation will
  * leave behind on success (create, config change), or null when the config does not change.
+ * {@code startAfter}: a create that also starts the guest in the same task (Proxmox's {@code start=1}).
  */
 public record ActiveOperation(GuestOperation operation, TaskRecord task, GuestConfig targetConfig,
-                              List<VolumeRequest> newVolumes) implements FabricSerializable {
+                              List<VolumeRequest> newVolumes, boolean startAfter) implements FabricSerializable {
     public ActiveOperation {
         newVolumes = List.copyOf(newVolumes);
+    }
+
+    public ActiveOperation(GuestOperation operation, TaskRecord task, GuestConfig targetConfig,
+                           List<VolumeRequest> newVolumes) {
+        this(operation, task, targetConfig, newVolumes, false);
     }
 }

@@ -22,6 +22,12 @@ public final class GuestDecider {
 
     public static Decision create(GuestState state, int vmid, GuestType type, String node, GuestConfig config,
                                   List<VolumeRequest> newVolumes, Upid upid) {
+        return create(state, vmid, type, node, config, newVolumes, upid, false);
+    }
+
+    /** A create; with {@code start} the same task starts the guest once it is defined. */
+    public static Decision create(GuestState state, int vmid, GuestType type, String node, GuestConfig config,
+                                  List<VolumeRequest> newVolumes, Upid upid, boolean start) {
         if (state.exists()) {
             return Decision.reject(Rejection.conflict(state.guest().label() + " already exists on node '"
                     + state.guest().node() + "'"));
@@ -30,7 +36,7 @@ public final class GuestDecider {
             return Decision.reject(busy(Guest.label(type, vmid), state.active()));
         }
         var task = TaskRecord.started(upid, "creating " + Guest.label(type, vmid) + " on node '" + node + "'");
-        return Decision.accept(new CreationStarted(vmid, type, node, config, newVolumes, task));
+        return Decision.accept(new CreationStarted(vmid, type, node, config, newVolumes, task, start));
     }
 
     /** A lifecycle operation (start, stop, ...) or a delete. */
@@ -109,7 +115,7 @@ public final class GuestDecider {
         if (event instanceof CreationStarted e) {
             Guest guest = new Guest(e.vmid(), e.type(), e.node(), e.config(), RunState.STOPPED);
             return state.withGuest(guest)
-                    .begin(new ActiveOperation(GuestOperation.CREATE, e.task(), e.config(), e.newVolumes()));
+                    .begin(new ActiveOperation(GuestOperation.CREATE, e.task(), e.config(), e.newVolumes(), e.start()));
         }
         if (event instanceof OperationStarted e) {
             return state.begin(new ActiveOperation(e.operation(), e.task(), e.targetConfig(), e.newVolumes()));
@@ -129,7 +135,10 @@ public final class GuestDecider {
         if (e.task().succeeded()) {
             return switch (op) {
                 case DELETE -> null;
-                case CREATE, CONFIG -> guest.withConfig(e.finalConfig() != null ? e.finalConfig()
+                case CREATE -> guest.withConfig(e.finalConfig() != null ? e.finalConfig()
+                        : state.active().targetConfig())
+                        .withRunState(state.active().startAfter() ? RunState.RUNNING : RunState.STOPPED);
+                case CONFIG -> guest.withConfig(e.finalConfig() != null ? e.finalConfig()
                         : state.active().targetConfig());
                 default -> guest.withRunState(op.resultingState(guest.runState()));
             };

@@ -15,9 +15,14 @@ public sealed interface GuestEvent extends FabricSerializable {
 
     /** A create was accepted: the vmid is taken from here on, the guest is locked until the task ends. */
     record CreationStarted(int vmid, GuestType type, String node, GuestConfig config, List<VolumeRequest> newVolumes,
-                           TaskRecord task) implements GuestEvent {
+                           TaskRecord task, boolean start) implements GuestEvent {
         public CreationStarted {
             newVolumes = List.copyOf(newVolumes);
+        }
+
+        public CreationStarted(int vmid, GuestType type, String node, GuestConfig config,
+                               List<VolumeRequest> newVolumes, TaskRecord task) {
+            this(vmid, type, node, config, newVolumes, task, false);
         }
     }
 
