@@ -4,42 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.fabricve.app.ApiClient.params;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Login, tickets and CSRF; the Server-Sent Event stream and its exact resume with Last-Event-ID. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AuthAndEventStreamApiTest {
+class AuthAndEventStreamApiTest extends SharedNodeTest {
 
-    static final String N = TestNodes.NODE;
-
-    @TempDir
-    static Path dataDir;
-    FabricNode node;
-    ApiClient api;
     ApiClient anonymous;
 
     @BeforeAll
-    void start() throws Exception {
-        node = TestNodes.start(dataDir);
-        api = ApiClient.loggedIn(node);
-        anonymous = new ApiClient("https://127.0.0.1:" + node.apiPort() + "/api2/json",
-                node.certificate().orElseThrow().certificatePath());
-    }
-
-    @AfterAll
-    void stop() {
-        if (node != null) {
-            node.close();
-        }
+    void anonymousClient() throws Exception {
+        anonymous = newClient();
     }
 
     @Test
@@ -63,19 +42,16 @@ class AuthAndEventStreamApiTest {
     void everyCallNeedsATicketAndEveryWriteACsrfToken() throws Exception {
         assertThat(anonymous.get("/version").status()).isEqualTo(401);
         assertThat(anonymous.get("/nodes").status()).isEqualTo(401);
-        ApiClient forged = new ApiClient("https://127.0.0.1:" + node.apiPort() + "/api2/json",
-                node.certificate().orElseThrow().certificatePath())
+        ApiClient forged = newClient()
                 .withTicket(api.ticket().replace("root@pam", "evil@pam"), api.csrf());
         assertThat(forged.get("/nodes").status()).isEqualTo(401);
 
-        ApiClient noCsrf = new ApiClient("https://127.0.0.1:" + node.apiPort() + "/api2/json",
-                node.certificate().orElseThrow().certificatePath()).withTicket(api.ticket(), null);
+        ApiClient noCsrf = newClient().withTicket(api.ticket(), null);
         assertThat(noCsrf.get("/nodes").status()).as("reads need no CSRF token").isEqualTo(200);
         ApiClient.Response write = noCsrf.post("/nodes/" + N + "/qemu", params("vmid", "150"));
         assertThat(write.status()).isEqualTo(401);
         assertThat(write.reason()).contains("CSRF");
-        ApiClient badCsrf = new ApiClient("https://127.0.0.1:" + node.apiPort() + "/api2/json",
-                node.certificate().orElseThrow().certificatePath()).withTicket(api.ticket(), "0:forged");
+        ApiClient badCsrf = newClient().withTicket(api.ticket(), "0:forged");
         assertThat(badCsrf.post("/nodes/" + N + "/qemu", params("vmid", "150")).status()).isEqualTo(401);
         assertThat(api.get("/nodes/" + N + "/qemu/150/config").status()).as("nothing was created").isEqualTo(404);
     }

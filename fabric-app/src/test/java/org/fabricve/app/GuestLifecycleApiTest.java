@@ -4,39 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.fabricve.app.ApiClient.params;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A real node (libvirt test-driver host, H2 journal) driven over HTTPS through the Proxmox API. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class GuestLifecycleApiTest {
+class GuestLifecycleApiTest extends SharedNodeTest {
 
-    static final String N = TestNodes.NODE;
-
-    @TempDir
-    static Path dataDir;
-    FabricNode node;
-    ApiClient api;
-
-    @BeforeAll
-    void start() throws Exception {
-        node = TestNodes.start(dataDir);
-        api = ApiClient.loggedIn(node);
-    }
-
-    @AfterAll
-    void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
 
     @Test
     void vmCreateStartStopDelete() throws Exception {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.fabricve.app.ApiClient.params;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -12,11 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.fabricve.persistence.EventFeed;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,30 +22,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  * after each refusal a marker write follows, and the event stream resumed from just before the refusal
  * must deliver the marker's event first.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RejectedRequestsApiTest {
+class RejectedRequestsApiTest extends SharedNodeTest {
 
     static final String N = TestNodes.NODE;
     static final String MARKER = "999";
 
-    @TempDir
-    static Path dataDir;
-    FabricNode node;
-    ApiClient api;
 
     @BeforeAll
-    void start() throws Exception {
-        node = TestNodes.start(dataDir);
-        api = ApiClient.loggedIn(node);
+    void createGuests() throws Exception {
         api.runTask(N, "/nodes/" + N + "/qemu", params("vmid", MARKER, "memory", "64"));
         api.runTask(N, "/nodes/" + N + "/qemu", params("vmid", "500", "memory", "64"));
-    }
-
-    @AfterAll
-    void stop() {
-        if (node != null) {
-            node.close();
-        }
     }
 
     static Stream<Arguments> badCreates() {
