@@ -21,9 +21,7 @@ final class AccessRoutes extends RouteSupport {
     }
 
     Route routes() {
-        return pathPrefix("access", () -> concat(
-                path("ticket", () -> post(() -> withParams(this::login))),
-                pathEndOrSingleSlash(() -> get(() -> ok(java.util.List.of(Map.of("subdir", "ticket")))))));
+        return pathPrefix("access", () -> path("ticket", () -> post(() -> withParams(this::login))));
     }
 
     private Route login(Map<String, String> params) {

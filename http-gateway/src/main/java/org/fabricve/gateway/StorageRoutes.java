@@ -54,8 +54,12 @@ final class StorageRoutes extends RouteSupport {
                     }
                     return concat(
                             pathEndOrSingleSlash(() -> get(() -> ok(NodeRoutes.subdirs("content", "status")))),
-                            path("status", () -> get(() -> await(fabric.pools(node),
-                                    pools -> ok(statusRow(def, pools.pools()))))),
+                            path("status", () -> get(() -> await(fabric.pools(node), pools -> {
+                                if (pools.error() != null) {
+                                    throw new ApiException(503, pools.error(), Map.of());
+                                }
+                                return ok(statusRow(def, pools.pools()));
+                            }))),
                             path("content", () -> get(() -> withParams(p -> content(node, def, p)))));
                 })));
     }

@@ -54,6 +54,9 @@ public final class GuestEntity extends EventSourcedBehavior<GuestEntity.Command,
     public record ReportResult(String upid, String exitStatus, List<String> log, GuestConfig finalConfig,
                                RunState observedState) implements Command {}
 
+    /** Starts (recovers) the entity and nothing else: an interrupted task resumes on recovery. */
+    public record Wake() implements Command {}
+
     /** What the hypervisor reports outside any task (reconciliation). */
     public record Observe(RunState observed, String reason) implements Command {}
 
@@ -124,6 +127,7 @@ public final class GuestEntity extends EventSourcedBehavior<GuestEntity.Command,
                 .onCommand(ReportResult.class, (state, c) -> persist(GuestDecider.finish(state, c.upid(),
                         c.exitStatus(), c.log(), clock.instant().getEpochSecond(), c.finalConfig(),
                         c.observedState())))
+                .onCommand(Wake.class, (state, c) -> Effect().none())
                 .onCommand(Observe.class, (state, c) -> persist(GuestDecider.observe(state, c.observed(), c.reason(),
                         clock.instant().getEpochSecond())))
                 .build();

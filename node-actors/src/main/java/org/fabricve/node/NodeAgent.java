@@ -207,7 +207,7 @@ public final class NodeAgent {
         }
         // waking an entity whose task was interrupted makes it recover and finish that task
         for (int vmid : report.interrupted()) {
-            guest(vmid).tell(new GuestEntity.Observe(RunState.STOPPED, "wake-up"));
+            guest(vmid).tell(new GuestEntity.Wake());
         }
         var foreign = new java.util.TreeSet<String>();
         for (String name : report.foreignDomains()) {
