@@ -39,6 +39,20 @@ class AuthAndEventStreamApiTest extends SharedNodeTest {
     }
 
     @Test
+    void theOpenApiDocumentIsPublicAndDescribesTheRoutes() throws Exception {
+        ApiClient.Response doc = anonymous.get("/openapi.json");
+        assertThat(doc.status()).isEqualTo(200);
+        assertThat(doc.body().path("openapi").asText()).startsWith("3.");
+        JsonNode paths = doc.body().path("paths");
+        for (String path : List.of("/access/ticket", "/version", "/nodes", "/nodes/{node}/status",
+                "/nodes/{node}/qemu", "/nodes/{node}/qemu/{vmid}/config", "/nodes/{node}/lxc/{vmid}/status/current",
+                "/nodes/{node}/tasks/{upid}/log", "/cluster/resources", "/cluster/nextid", "/cluster/events",
+                "/storage", "/nodes/{node}/storage/{storage}/content")) {
+            assertThat(paths.has(path)).as(path).isTrue();
+        }
+    }
+
+    @Test
     void everyCallNeedsATicketAndEveryWriteACsrfToken() throws Exception {
         assertThat(anonymous.get("/version").status()).isEqualTo(401);
         assertThat(anonymous.get("/nodes").status()).isEqualTo(401);
