@@ -192,9 +192,11 @@ public final class FabricNode implements AutoCloseable {
     static Config config(NodeSettings settings) {
         Map<String, Object> overrides = new HashMap<>();
         overrides.put("pekko.remote.artery.canonical.port", settings.clusterPort());
-        // set the database URL itself: a substitution inside a library's reference.conf resolves before overrides
+        // set the database URL itself: a substitution inside a library's reference.conf resolves before overrides.
+        // WRITE_DELAY=0: H2 otherwise keeps commits in memory for up to a second, and a kill -9 would lose
+        // events the API had already acknowledged (CrashDurabilityTest proves the difference).
         overrides.put("pekko-persistence-jdbc.shared-databases.fabric.db.url", "jdbc:h2:file:"
-                + settings.dataDir().resolve("db").resolve("fabric") + ";DB_CLOSE_ON_EXIT=FALSE");
+                + settings.dataDir().resolve("db").resolve("fabric") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
         return ConfigFactory.load(ConfigFactory.parseMap(overrides)
                 .withFallback(ConfigFactory.parseResources("fabric.conf")));
     }

@@ -46,17 +46,26 @@ final class ApiClient {
                 .build();
     }
 
-    static ApiClient loggedIn(FabricNode node) throws Exception {
-        ApiClient client = new ApiClient("https://127.0.0.1:" + node.apiPort() + "/api2/json",
-                node.certificate().orElseThrow().certificatePath());
-        String password = Files.readString(node.credentials().passwordFile()).strip();
-        Response login = client.post("/access/ticket", Map.of("username", "root@pam", "password", password));
+    /** Plain HTTP (a node started with TLS off). */
+    ApiClient(String base) {
+        this.base = base;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    ApiClient login(String password) throws Exception {
+        Response login = post("/access/ticket", Map.of("username", "root@pam", "password", password));
         if (login.status() != 200) {
             throw new AssertionError("login failed: " + login);
         }
-        client.ticket = login.data().path("ticket").asText();
-        client.csrf = login.data().path("CSRFPreventionToken").asText();
-        return client;
+        ticket = login.data().path("ticket").asText();
+        csrf = login.data().path("CSRFPreventionToken").asText();
+        return this;
+    }
+
+    static ApiClient loggedIn(FabricNode node) throws Exception {
+        ApiClient client = new ApiClient("https://127.0.0.1:" + node.apiPort() + "/api2/json",
+                node.certificate().orElseThrow().certificatePath());
+        return client.login(Files.readString(node.credentials().passwordFile()).strip());
     }
 
     private static SSLContext trusting(Path certificate) throws Exception {
