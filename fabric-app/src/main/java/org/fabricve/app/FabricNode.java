@@ -104,8 +104,9 @@ public final class FabricNode implements AutoCloseable {
             sharding.init(Entity.of(StorageEntity.TYPE_KEY, ctx -> StorageEntity.create(ctx.getEntityId(), clock)));
 
             EventFeed feed = new EventFeed(system);
-            ClusterView view = ClusterViewUpdater.start(system, feed).toCompletableFuture()
+            ClusterViewUpdater.ReadSide readSide = ClusterViewUpdater.start(system, feed).toCompletableFuture()
                     .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            ClusterView view = readSide.view();
             Duration askTimeout = system.settings().config().getDuration("fabric.ask-timeout");
             FabricServices services = new FabricServices(system, sharding, view, agents, settings.nodeName(), clock,
                     askTimeout);
@@ -127,7 +128,7 @@ public final class FabricNode implements AutoCloseable {
             CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
                     "release-hypervisor", () -> releaseHypervisor(hypervisor, hostFile, settings.libvirtUri()));
 
-            ApiRoutes routes = new ApiRoutes(services, feed, credentials, tickets, new SecureRandom(),
+            ApiRoutes routes = new ApiRoutes(services, readSide.tail(), credentials, tickets, new SecureRandom(),
                     system.settings().config().getString("fabric.cluster-name"), VERSION);
             var server = Http.get(system).newServerAt(settings.bindHost(), settings.apiPort());
             if (certificate != null) {

@@ -10,7 +10,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.fabricve.gateway.security.RootCredentials;
 import org.fabricve.gateway.security.TicketAuthority;
 import org.fabricve.node.FabricServices;
-import org.fabricve.persistence.EventFeed;
+import org.fabricve.persistence.JournalTail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,14 +28,14 @@ public final class ApiRoutes extends RouteSupport {
     private final String version;
     private final OpenApiRoute openApi = new OpenApiRoute();
 
-    public ApiRoutes(FabricServices fabric, EventFeed feed, RootCredentials credentials, TicketAuthority tickets,
+    public ApiRoutes(FabricServices fabric, JournalTail tail, RootCredentials credentials, TicketAuthority tickets,
                      RandomGenerator random, String clusterName, String version) {
         this.authentication = new Authentication(tickets);
         this.access = new AccessRoutes(credentials, tickets);
         this.cluster = new ClusterRoutes(fabric, clusterName);
         this.nodes = new NodeRoutes(fabric, random, version);
         this.storage = new StorageRoutes(fabric);
-        this.events = new EventStreamRoutes(feed);
+        this.events = new EventStreamRoutes(tail);
         this.version = version;
     }
 

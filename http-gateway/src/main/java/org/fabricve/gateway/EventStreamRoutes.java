@@ -7,11 +7,12 @@ import java.util.Optional;
 import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.fabricve.persistence.EventFeed;
+import org.fabricve.persistence.JournalTail;
 import org.fabricve.persistence.JournalEvent;
 
 /**
- * {@code GET /cluster/events}: every event of the fabric as Server-Sent Events, read from the journal.
+ * {@code GET /cluster/events}: every event of the fabric as Server-Sent Events, from the member's one
+ * journal tail (recent events in memory, older ones from the journal).
  * The SSE id is the event's journal position, so {@code Last-Event-ID} (or {@code ?last_event_id=})
  * resumes exactly after the last event the subscriber saw: none lost, none repeated.
  */
@@ -19,10 +20,10 @@ final class EventStreamRoutes extends RouteSupport {
 
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
-    private final EventFeed feed;
+    private final JournalTail tail;
 
-    EventStreamRoutes(EventFeed feed) {
-        this.feed = feed;
+    EventStreamRoutes(JournalTail tail) {
+        this.tail = tail;
     }
 
     Route routes() {
@@ -30,7 +31,7 @@ final class EventStreamRoutes extends RouteSupport {
                 .slash("events"), () -> get(() -> optionalHeaderValueByName("Last-Event-ID", header ->
                 parameterOptional("last_event_id", query -> {
                     long after = resumePoint(header.or(() -> query));
-                    var source = feed.live(after)
+                    var source = tail.since(after)
                             .map(EventStreamRoutes::toSse)
                             .keepAlive(KEEP_ALIVE, ServerSentEvent::heartbeat);
                     return completeOK(source, EventStreamMarshalling.toEventStream());

@@ -1,37 +1,31 @@
 package org.fabricve.persistence.view;
 
-import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.stream.RestartSettings;
-import org.apache.pekko.stream.javadsl.RestartSource;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.fabricve.persistence.EventFeed;
+import org.fabricve.persistence.JournalTail;
 
-/** Keeps a {@link ClusterView} folded up to the journal's head. */
+/** Builds the {@link ClusterView} from the journal and keeps it folded up to the head. */
 public final class ClusterViewUpdater {
+
+    /** How many of the newest events the tail keeps in memory for event-stream subscribers. */
+    static final int RECENT_EVENTS = 10_000;
 
     private ClusterViewUpdater() {}
 
+    /** The view and the member's one journal tail, which feeds the view first and then the subscribers. */
+    public record ReadSide(ClusterView view, JournalTail tail) {}
+
     /**
-     * Folds the whole history into the view, then keeps tailing the journal (restarting the tail with
-     * backoff if the database fails). The stage completes once the history that existed at start-up is in.
+     * Folds the whole history into a new view, then starts the journal tail after it. The stage completes
+     * once the history that existed at start-up is in.
      */
-    public static CompletionStage<ClusterView> start(ActorSystem<?> system, EventFeed feed) {
+    public static CompletionStage<ReadSide> start(ActorSystem<?> system, EventFeed feed) {
         ClusterView view = new ClusterView();
-        return feed.current(view.offset())
+        return feed.current(0)
                 .runWith(Sink.foreach(view::apply), system)
-                .thenApply(done -> {
-                    tail(system, feed, view);
-                    return view;
-                });
+                .thenApply(done -> new ReadSide(view,
+                        JournalTail.start(system, feed, view.offset(), RECENT_EVENTS, view::apply)));
     }
-
-    private static void tail(ActorSystem<?> system, EventFeed feed, ClusterView view) {
-        RestartSettings backoff = RestartSettings.create(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2);
-        // each restart resumes after what the view has already folded, so nothing is applied twice
-        RestartSource.withBackoff(backoff, () -> feed.live(view.offset()))
-                .runWith(Sink.foreach(view::apply), system);
-    }
-
 }
