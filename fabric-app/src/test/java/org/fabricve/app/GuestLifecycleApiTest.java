@@ -43,6 +43,21 @@ class GuestLifecycleApiTest extends SharedNodeTest {
         assertThat(current.path("fabric").path("hypervisor_state").asText()).isEqualTo("paused");
         api.runTask(N, "/nodes/" + N + "/qemu/" + vmid + "/status/resume", params());
 
+        api.runTask(N, "/nodes/" + N + "/qemu/" + vmid + "/status/reset", params());
+        assertThat(api.get("/nodes/" + N + "/qemu/" + vmid + "/status/current").data().path("status").asText())
+                .isEqualTo("running");
+
+        api.runTask(N, "/nodes/" + N + "/qemu/" + vmid + "/status/suspend", params("todisk", "1"));
+        current = api.get("/nodes/" + N + "/qemu/" + vmid + "/status/current").data();
+        assertThat(current.path("status").asText()).isEqualTo("stopped");
+        assertThat(current.path("lock").asText()).isEqualTo("suspended");
+        assertThat(current.path("fabric").path("hypervisor_state").asText()).isEqualTo("hibernated");
+        assertThat(api.post("/nodes/" + N + "/qemu/" + vmid + "/status/resume", params()).status())
+                .as("a hibernated VM resumes through start").isEqualTo(409);
+        api.runTask(N, "/nodes/" + N + "/qemu/" + vmid + "/status/start", params());
+        assertThat(api.get("/nodes/" + N + "/qemu/" + vmid + "/status/current").data()
+                .path("fabric").path("hypervisor_state").asText()).isEqualTo("running");
+
         ApiClient.Response deleteRunning = api.delete("/nodes/" + N + "/qemu/" + vmid);
         assertThat(deleteRunning.status()).isEqualTo(409);
         assertThat(deleteRunning.reason()).contains("running");
@@ -80,6 +95,8 @@ class GuestLifecycleApiTest extends SharedNodeTest {
         assertThat(api.get("/nodes/" + N + "/lxc/" + ct + "/status/current").data()
                 .path("fabric").path("hypervisor_state").asText()).isEqualTo("paused");
         api.runTask(N, "/nodes/" + N + "/lxc/" + ct + "/status/resume", params());
+        assertThat(api.post("/nodes/" + N + "/lxc/" + ct + "/status/reset", params()).status())
+                .as("containers have no reset button").isEqualTo(501);
         api.runTask(N, "/nodes/" + N + "/lxc/" + ct + "/status/shutdown", params());
         assertThat(api.get("/nodes/" + N + "/lxc/" + ct + "/status/current").data().path("status").asText())
                 .isEqualTo("stopped");

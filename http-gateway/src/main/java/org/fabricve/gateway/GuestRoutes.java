@@ -72,7 +72,7 @@ final class GuestRoutes extends RouteSupport {
                         pathEndOrSingleSlash(() -> get(() -> {
                             requireGuest(node, vmid, state);
                             var subdirs = new ArrayList<Map<String, String>>();
-                            for (String s : List.of("current", "start", "stop", "shutdown", "reboot", "suspend",
+                            for (String s : List.of("current", "start", "stop", "shutdown", "reboot", "reset", "suspend",
                                     "resume")) {
                                 subdirs.add(Map.of("subdir", s));
                             }
@@ -81,7 +81,10 @@ final class GuestRoutes extends RouteSupport {
                         path("current", () -> get(() -> current(node, vmid, state))),
                         path(org.apache.pekko.http.javadsl.server.PathMatchers.segment(), action -> post(() ->
                                 GuestOperation.fromStatusPath(action)
-                                        .map(op -> withParams(p -> operate(node, user, vmid, state, op)))
+                                        .filter(op -> !(op == GuestOperation.RESET && type == GuestType.LXC))
+                                        .map(op -> withParams(p -> operate(node, user, vmid, state,
+                                                op == GuestOperation.SUSPEND && RequestParams.flag(p, "todisk")
+                                                        ? GuestOperation.HIBERNATE : op)))
                                         .orElseGet(() -> {
                                             throw new ApiException(501, "Method 'POST status/" + action
                                                     + "' not implemented", Map.of());
@@ -227,7 +230,7 @@ final class GuestRoutes extends RouteSupport {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("vmid", g.vmid());
             m.put("name", c.name() != null ? c.name() : Guest.label(g.type(), g.vmid()).replace(' ', '-'));
-            m.put("status", g.runState() == RunState.STOPPED ? "stopped" : "running");
+            m.put("status", g.runState().active() ? "running" : "stopped");
             m.put("type", g.type().apiName());
             m.put("node", g.node());
             m.put("cpus", c.vcpus());
@@ -247,6 +250,8 @@ final class GuestRoutes extends RouteSupport {
             }
             if (state.active() != null) {
                 m.put("lock", state.active().operation().apiName());
+            } else if (g.runState() == RunState.HIBERNATED) {
+                m.put("lock", "suspended");
             }
             return m;
         }

@@ -87,7 +87,7 @@ final class NodeRoutes extends RouteSupport {
     private static long usedMemory(FabricServices fabric, String node) {
         long used = 0;
         for (GuestState s : fabric.view().guests()) {
-            if (s.guest() != null && s.guest().node().equals(node) && s.guest().runState() != RunState.STOPPED) {
+            if (s.guest() != null && s.guest().node().equals(node) && s.guest().runState().active()) {
                 used += s.guest().config().memoryMiB() * 1024 * 1024;
             }
         }

@@ -63,6 +63,11 @@ final class OperationRunner {
                 case REBOOT -> hypervisor.reboot(domain);
                 case SUSPEND -> hypervisor.suspend(domain);
                 case RESUME -> hypervisor.resume(domain);
+                case RESET -> hypervisor.reset(domain);
+                case HIBERNATE -> {
+                    hypervisor.hibernate(domain);
+                    log.add("saved the memory of " + guest.label() + " to disk; start resumes it");
+                }
                 case DELETE -> {
                     hypervisor.undefine(domain);
                     for (DiskEntry disk : guest.config().disks()) {

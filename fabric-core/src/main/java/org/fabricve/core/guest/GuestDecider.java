@@ -56,11 +56,11 @@ public final class GuestDecider {
         String refusal = switch (operation) {
             case START -> run == RunState.RUNNING ? guest.label() + " already running"
                     : run == RunState.PAUSED ? guest.label() + " is suspended - use resume" : null;
-            case SHUTDOWN, REBOOT, SUSPEND -> run == RunState.STOPPED ? guest.label() + " not running"
+            case SHUTDOWN, REBOOT, SUSPEND, RESET, HIBERNATE -> !run.active() ? guest.label() + " not running"
                     : operation == GuestOperation.SUSPEND && run == RunState.PAUSED
                     ? guest.label() + " already suspended" : null;
             case RESUME -> run != RunState.PAUSED ? guest.label() + " is not suspended" : null;
-            case DELETE -> run != RunState.STOPPED ? guest.label() + " is running - destroy failed" : null;
+            case DELETE -> run.active() ? guest.label() + " is running - destroy failed" : null;
             case STOP, CREATE, CONFIG -> null;
         };
         if (refusal != null) {

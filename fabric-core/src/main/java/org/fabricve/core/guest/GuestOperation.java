@@ -12,6 +12,9 @@ public enum GuestOperation {
     REBOOT("qmreboot", "vzreboot", "reboot"),
     SUSPEND("qmsuspend", "vzsuspend", "suspend"),
     RESUME("qmresume", "vzresume", "resume"),
+    RESET("qmreset", "vzreset", "reset"),
+    /** Suspend to disk: Proxmox's {@code status/suspend} with {@code todisk=1}, also a qmsuspend task. */
+    HIBERNATE("qmsuspend", "vzsuspend", "hibernate"),
     DELETE("qmdestroy", "vzdestroy", "destroy"),
     CONFIG("qmconfig", "vzconfig", "config");
 
@@ -43,6 +46,7 @@ public enum GuestOperation {
             case "reboot" -> java.util.Optional.of(REBOOT);
             case "suspend" -> java.util.Optional.of(SUSPEND);
             case "resume" -> java.util.Optional.of(RESUME);
+            case "reset" -> java.util.Optional.of(RESET);
             default -> java.util.Optional.empty();
         };
     }
@@ -52,7 +56,8 @@ public enum GuestOperation {
         return switch (this) {
             case CREATE, STOP, SHUTDOWN, DELETE -> RunState.STOPPED;
             case CONFIG -> before;
-            case START, REBOOT, RESUME -> RunState.RUNNING;
+            case START, REBOOT, RESUME, RESET -> RunState.RUNNING;
+            case HIBERNATE -> RunState.HIBERNATED;
             case SUSPEND -> RunState.PAUSED;
         };
     }

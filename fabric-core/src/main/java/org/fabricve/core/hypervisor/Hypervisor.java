@@ -36,6 +36,15 @@ public interface Hypervisor extends AutoCloseable {
 
     void reboot(String name);
 
+    /** Hard reset, like pressing the reset button; the domain keeps running. */
+    void reset(String name);
+
+    /**
+     * Hibernates: saves the running domain's memory to disk and stops it; the next {@link #start} resumes
+     * from that image. Hibernating a stopped domain is an error.
+     */
+    void hibernate(String name);
+
     void suspend(String name);
 
     void resume(String name);

@@ -4,5 +4,12 @@ package org.fabricve.core.hypervisor;
 public enum RunState {
     RUNNING,
     PAUSED,
-    STOPPED;
+    STOPPED,
+    /** Stopped with its memory saved to disk: the next start resumes it (Proxmox's suspend to disk). */
+    HIBERNATED;
+
+    /** Whether the guest consumes host CPU and memory. */
+    public boolean active() {
+        return this == RUNNING || this == PAUSED;
+    }
 }

@@ -93,6 +93,9 @@ final class Guests {
         if (run == RunState.PAUSED) {
             s = ok(fold(s, GuestDecider.operate(s, VMID, GuestOperation.SUSPEND, upid(GuestOperation.SUSPEND))));
         }
+        if (run == RunState.HIBERNATED) {
+            s = ok(fold(s, GuestDecider.operate(s, VMID, GuestOperation.HIBERNATE, upid(GuestOperation.HIBERNATE))));
+        }
         assertThat(s.guest().runState()).isEqualTo(run);
         assertThat(s.active()).isNull();
         return s;

@@ -248,10 +248,14 @@ public final class LibvirtHypervisor implements Hypervisor {
         });
     }
 
+    /** Stopping a hibernated domain discards its saved memory, like a power-off would. */
     @Override
     public void stop(String name) {
         onDomain("stop", name, d -> {
             if (d.isActive() != 1) {
+                if (d.hasManagedSaveImage() == 1) {
+                    d.managedSaveRemove();
+                }
                 return;
             }
             try {
@@ -277,6 +281,27 @@ public final class LibvirtHypervisor implements Hypervisor {
     @Override
     public void reboot(String name) {
         onDomain("reboot", name, d -> d.reboot(0));
+    }
+
+    @Override
+    public void reset(String name) {
+        onDomain("reset", name, d -> {
+            if (d.isActive() != 1) {
+                throw new HypervisorException("domain " + name + " is not running");
+            }
+            d.reset();
+        });
+    }
+
+    /** libvirt's managed save: the image lives with the domain and {@code start} restores from it. */
+    @Override
+    public void hibernate(String name) {
+        onDomain("hibernate", name, d -> {
+            if (d.isActive() != 1) {
+                throw new HypervisorException("domain " + name + " is not running");
+            }
+            d.managedSave();
+        });
     }
 
     /** Suspending a paused domain is not an error; a stopped one is. */
@@ -475,7 +500,10 @@ public final class LibvirtHypervisor implements Hypervisor {
     private static DomainStatus status(Domain d) throws LibvirtException {
         DomainInfo info = d.getInfo();
         RunState state = runState(info.state);
-        boolean stopped = state == RunState.STOPPED;
+        if (state == RunState.STOPPED && d.hasManagedSaveImage() == 1) {
+            state = RunState.HIBERNATED;
+        }
+        boolean stopped = !state.active();
         return new DomainStatus(d.getName(), d.getUUIDString(), state, info.nrVirtCpu, info.maxMem * 1024L,
                 stopped ? 0 : info.memory * 1024L, stopped ? 0 : info.cpuTime);
     }
