@@ -85,10 +85,9 @@ public final class FabricNode implements AutoCloseable {
         NodeCertificate certificate = settings.tls() ? NodeCertificate.loadOrCreate(dataDir, settings.nodeName(), clock)
                 : null;
 
-        Path hostFile = dataDir.resolve("hosts").resolve(settings.nodeName() + ".xml");
         Path poolDir = dataDir.resolve("images");
-        String libvirtUri = settings.libvirtUri().orElseGet(() -> simulatedHost(hostFile, poolDir, settings.nodeName()));
-        LibvirtHypervisor hypervisor = LibvirtHypervisor.connect(libvirtUri);
+        List<Host> hosts = connectHosts(settings, dataDir, poolDir);
+        LibvirtHypervisor hypervisor = hosts.get(0).hypervisor();
 
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "fabric", config(settings));
         try {
@@ -117,16 +116,19 @@ public final class FabricNode implements AutoCloseable {
                             List.of("images", "rootdir", "iso", "vztmpl", "backup"), List.of(), false))
                     .toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 
-            HostInfo host = hypervisor.hostInfo();
-            HostInfo named = new HostInfo(settings.nodeName(), host.cpus(), host.memoryBytes(), host.cpuModel());
             var blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("fabric.libvirt-dispatcher"));
-            system.systemActorOf(NodeAgent.create(new NodeAgent.Settings(settings.nodeName(), hypervisor, named,
-                            blocking, view, sharding, agents, settings.reconcileInterval(), clock)),
-                    AgentDirectory.actorName(settings.nodeName()), org.apache.pekko.actor.typed.Props.empty());
-            awaitNodeVisible(view, settings.nodeName());
-
-            CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
-                    "release-hypervisor", () -> releaseHypervisor(hypervisor, hostFile, settings.libvirtUri()));
+            for (Host h : hosts) {
+                HostInfo info = h.hypervisor().hostInfo();
+                HostInfo named = new HostInfo(h.node(), info.cpus(), info.memoryBytes(), info.cpuModel());
+                system.systemActorOf(NodeAgent.create(new NodeAgent.Settings(h.node(), h.hypervisor(), named,
+                                blocking, view, sharding, agents, settings.reconcileInterval(), clock)),
+                        AgentDirectory.actorName(h.node()), org.apache.pekko.actor.typed.Props.empty());
+                CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+                        "release-hypervisor-" + h.node(), () -> releaseHypervisor(h));
+            }
+            for (Host h : hosts) {
+                awaitNodeVisible(view, h.node());
+            }
 
             ApiRoutes routes = new ApiRoutes(services, readSide.tail(), credentials, tickets, new SecureRandom(),
                     system.settings().config().getString("fabric.cluster-name"), VERSION);
@@ -142,6 +144,7 @@ public final class FabricNode implements AutoCloseable {
                     (System.nanoTime() - began) / 1_000_000, binding.localAddress().getPort());
             return new FabricNode(settings, system, binding, credentials, certificate, services);
         } catch (Exception | Error e) {
+            hosts.forEach(h -> h.hypervisor().close());
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
             throw e;
@@ -165,17 +168,42 @@ public final class FabricNode implements AutoCloseable {
         }
     }
 
-    /** A simulated host keeps its domains across restarts, as a real libvirtd would keep running. */
-    private static CompletionStage<Done> releaseHypervisor(LibvirtHypervisor hypervisor, Path hostFile,
-                                                           Optional<String> configuredUri) {
+    /** One hypervisor host this member runs the agent of; {@code hostFile} is set for simulated hosts. */
+    private record Host(String node, LibvirtHypervisor hypervisor, Path hostFile) {}
+
+    /**
+     * The member's own host (named by the settings) and, for development and scale tests, more simulated
+     * hosts named {@code NODE-2 .. NODE-N}, each its own test-driver file sharing the {@code local} pool path.
+     */
+    private static List<Host> connectHosts(NodeSettings settings, Path dataDir, Path poolDir) {
+        List<Host> hosts = new java.util.ArrayList<>();
         try {
-            if (configuredUri.isEmpty()) {
-                TestHost.saveState(hostFile, hypervisor);
+            if (settings.libvirtUri().isPresent()) {
+                hosts.add(new Host(settings.nodeName(), LibvirtHypervisor.connect(settings.libvirtUri().get()), null));
+                return hosts;
+            }
+            for (int i = 1; i <= settings.simulatedHosts(); i++) {
+                String node = i == 1 ? settings.nodeName() : settings.nodeName() + "-" + i;
+                Path hostFile = dataDir.resolve("hosts").resolve(node + ".xml");
+                hosts.add(new Host(node, LibvirtHypervisor.connect(simulatedHost(hostFile, poolDir, node)), hostFile));
+            }
+            return hosts;
+        } catch (RuntimeException e) {
+            hosts.forEach(h -> h.hypervisor().close());
+            throw e;
+        }
+    }
+
+    /** A simulated host keeps its domains across restarts, as a real libvirtd would keep running. */
+    private static CompletionStage<Done> releaseHypervisor(Host host) {
+        try {
+            if (host.hostFile() != null) {
+                TestHost.saveState(host.hostFile(), host.hypervisor());
             }
         } catch (RuntimeException e) {
-            LOG.warn("could not save the simulated host's state to {}: {}", hostFile, e.getMessage());
+            LOG.warn("could not save the simulated host's state to {}: {}", host.hostFile(), e.getMessage());
         } finally {
-            hypervisor.close();
+            host.hypervisor().close();
         }
         return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
     }

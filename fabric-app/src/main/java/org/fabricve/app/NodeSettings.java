@@ -9,7 +9,8 @@ import java.util.Optional;
  * {@code libvirtUri} empty means: simulate this node's host with a libvirt test-driver file in the data directory.
  */
 public record NodeSettings(Path dataDir, String nodeName, String bindHost, int apiPort, int clusterPort, boolean tls,
-                           Optional<String> libvirtUri, Optional<String> rootPassword, Duration reconcileInterval) {
+                           Optional<String> libvirtUri, Optional<String> rootPassword, Duration reconcileInterval,
+                           int simulatedHosts) {
 
     public static final int DEFAULT_API_PORT = 8006;
     public static final int DEFAULT_CLUSTER_PORT = 25520;
@@ -24,6 +25,12 @@ public record NodeSettings(Path dataDir, String nodeName, String bindHost, int a
         if (apiPort < 0 || apiPort > 65535) {
             throw new IllegalArgumentException("API port " + apiPort + " is out of range 0-65535");
         }
+        if (simulatedHosts < 1 || simulatedHosts > 10_000) {
+            throw new IllegalArgumentException("simulated hosts must be 1-10000, not " + simulatedHosts);
+        }
+        if (simulatedHosts > 1 && libvirtUri.isPresent()) {
+            throw new IllegalArgumentException("simulated hosts need the built-in simulator: leave the libvirt URI unset");
+        }
         if (clusterPort < 0 || clusterPort > 65535) {
             throw new IllegalArgumentException("cluster port " + clusterPort + " is out of range 0-65535");
         }
@@ -31,6 +38,6 @@ public record NodeSettings(Path dataDir, String nodeName, String bindHost, int a
 
     public NodeSettings withApiPort(int port) {
         return new NodeSettings(dataDir, nodeName, bindHost, port, clusterPort, tls, libvirtUri, rootPassword,
-                reconcileInterval);
+                reconcileInterval, simulatedHosts);
     }
 }

@@ -34,6 +34,10 @@ final class UpCommand implements Callable<Integer> {
             + "default: a simulated host, libvirt's test driver, described in the data directory)")
     String libvirtUri;
 
+    @Option(names = "--simulated-hosts", description = "how many simulated hosts this member runs: NODE, "
+            + "NODE-2 .. NODE-N (env FABRIC_SIMULATED_HOSTS, default 1; only without a libvirt URI)")
+    Integer simulatedHosts;
+
     @Override
     public Integer call() throws Exception {
         NodeSettings settings;
@@ -66,7 +70,9 @@ final class UpCommand implements Callable<Integer> {
                 tlsValue.equals("on"),
                 Optional.ofNullable(first(libvirtUri, env("FABRIC_LIBVIRT_URI"), null)),
                 Optional.ofNullable(env("FABRIC_ROOT_PASSWORD")).filter(p -> !p.isEmpty()),
-                NodeSettings.DEFAULT_RECONCILE_INTERVAL);
+                NodeSettings.DEFAULT_RECONCILE_INTERVAL,
+                simulatedHosts != null ? simulatedHosts
+                        : number("--simulated-hosts / FABRIC_SIMULATED_HOSTS", env("FABRIC_SIMULATED_HOSTS"), 1));
     }
 
     private static void printBanner(FabricNode node) {
@@ -110,16 +116,17 @@ final class UpCommand implements Callable<Integer> {
     }
 
     private static int port(String what, Integer flag, String envValue, int defaultValue) {
-        if (flag != null) {
-            return flag;
-        }
+        return flag != null ? flag : number(what, envValue, defaultValue);
+    }
+
+    private static int number(String what, String envValue, int defaultValue) {
         if (envValue == null) {
             return defaultValue;
         }
         try {
             return Integer.parseInt(envValue.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " must be a port number, not '" + envValue + "'");
+            throw new IllegalArgumentException(what + " must be a number, not '" + envValue + "'");
         }
     }
 }

@@ -13,7 +13,7 @@ final class TestNodes {
 
     static NodeSettings settings(Path dataDir, Optional<String> libvirtUri) {
         return new NodeSettings(dataDir, NODE, "127.0.0.1", 0, 0, true, libvirtUri, Optional.empty(),
-                Duration.ofMillis(300));
+                Duration.ofMillis(300), 1);
     }
 
     static FabricNode start(Path dataDir) throws Exception {
