@@ -44,6 +44,7 @@ final class EventsScenario implements Scenario {
     private final ConcurrentHistogram delivery = new ConcurrentHistogram(1, Stats.HIGHEST_MICROS, 3);
     private final SharedKillSwitch kill = KillSwitches.shared("subscribers");
     private final AtomicLong streamFailures = new AtomicLong();
+    private volatile boolean closing;
     private long head;
     private long cut;
     private EventChecker.Result result;
@@ -81,8 +82,10 @@ final class EventsScenario implements Scenario {
                     .via(kill.flow())
                     .runWith(Sink.foreach(e -> receive(subscriber, e)), materializer)
                     .whenComplete((d, t) -> {
-                        if (t != null) {
-                            streamFailures.incrementAndGet();
+                        if (t != null && streamFailures.getAndIncrement() == 0) {
+                            System.err.println("loadtest: events: subscriber " + subscriber + "'s stream failed: " + t);
+                        } else if (t == null && !closing) {
+                            System.err.println("loadtest: events: subscriber " + subscriber + "'s stream ended early");
                         }
                     });
         }
@@ -157,6 +160,7 @@ final class EventsScenario implements Scenario {
         while (System.nanoTime() < deadline && !checker.allReceivedAtLeast(reference.size())) {
             Thread.sleep(50);
         }
+        closing = true;
         kill.shutdown();
         result = checker.verify(reference, expected, cut);
     }

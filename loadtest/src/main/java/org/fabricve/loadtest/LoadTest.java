@@ -148,8 +148,8 @@ public final class LoadTest implements Callable<Integer> {
                         "pekko.http.client.idle-timeout = 120s",
                         "pekko.http.host-connection-pool.client.idle-timeout = 120s",
                         "pekko.http.host-connection-pool.response-entity-subscription-timeout = 10s",
-                        "pekko.http.sse.max-line-size = 1m",
-                        "pekko.http.sse.max-event-size = 2m"))
+                        "pekko.http.sse.max-line-size = 1048576",
+                        "pekko.http.sse.max-event-size = 2097152"))
                 .withFallback(ConfigFactory.load()));
         try {
             Stats stats = new Stats();
@@ -175,6 +175,8 @@ public final class LoadTest implements Callable<Integer> {
             outStream.println(resultFile.toAbsolutePath());
             return 0;
         } finally {
+            org.apache.pekko.http.javadsl.Http.get(system).shutdownAllConnectionPools().toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
