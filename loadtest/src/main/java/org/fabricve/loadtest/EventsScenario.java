@@ -113,7 +113,12 @@ final class EventsScenario implements Scenario {
         if (!connected.await(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("cannot subscribe to /cluster/events");
         }
-        lastArrival.set(System.nanoTime());
+        // a long journal takes a while to start flowing: wait for the first event (an empty journal sends none)
+        long firstDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (last.get() == 0 && System.nanoTime() < firstDeadline) {
+            Thread.sleep(20);
+        }
+        lastArrival.set(Math.max(lastArrival.get(), System.nanoTime() - IDLE_MS * 1_000_000 / 2));
         while (System.nanoTime() - lastArrival.get() < IDLE_MS * 1_000_000) {
             Thread.sleep(50);
         }

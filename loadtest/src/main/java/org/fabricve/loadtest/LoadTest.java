@@ -146,6 +146,8 @@ public final class LoadTest implements Callable<Integer> {
         ActorSystem system = ActorSystem.create("loadtest", ConfigFactory.parseString(String.join("\n",
                         "pekko.loglevel = WARNING",
                         "pekko.http.client.idle-timeout = 120s",
+                        // Proxmox-style servers put the error message in the reason phrase
+                        "pekko.http.client.parsing.max-response-reason-length = 4096",
                         "pekko.http.host-connection-pool.client.idle-timeout = 120s",
                         "pekko.http.host-connection-pool.response-entity-subscription-timeout = 10s",
                         "pekko.http.sse.max-line-size = 1048576",
