@@ -1,0 +1,159 @@
+package org.fabricve.loadtest;
+
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code read}: {@code GET /cluster/resources} and {@code GET .../status/current} of a random guest, alternately,
+ * while {@code --writers} background clients run the lifecycle (measured separately, under {@code extra.writer}).
+ * {@code --guests} guests are created first (stopped), and deleted afterwards unless {@code --keep}.
+ */
+final class ReadScenario implements Scenario {
+
+    private final Target target;
+    private final Stats stats;
+    private final NanoClock clock;
+    private final int guests;
+    private final int writers;
+    private final boolean keep;
+    private final Stats writerStats = new Stats();
+    private final List<Integer> vmids = new ArrayList<>();
+    private final AtomicLong arrivals = new AtomicLong();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicInteger lastResourceRows = new AtomicInteger();
+    private final List<CompletableFuture<Void>> writerLoops = new ArrayList<>();
+    private long writerStart;
+    private double setupSeconds;
+
+    ReadScenario(Target target, Stats stats, NanoClock clock, int guests, int writers, boolean keep) {
+        this.target = target;
+        this.stats = stats;
+        this.clock = clock;
+        this.guests = guests;
+        this.writers = writers;
+        this.keep = keep;
+    }
+
+    @Override
+    public String name() {
+        return "read";
+    }
+
+    @Override
+    public void setup() throws Exception {
+        long began = clock.nanoTime();
+        for (int i = 0; i < guests; i++) {
+            vmids.add(target.nextVmid());
+        }
+        forAll(vmid -> target.api.post("/nodes/" + target.node + "/qemu", Map.of("vmid", Integer.toString(vmid),
+                        "name", "lt-" + vmid, "memory", "64", "cores", "1"))
+                .thenCompose(upid -> target.api.awaitTask(target.node, upid.asText(), target.poll)));
+        setupSeconds = (clock.nanoTime() - began) / 1e9;
+        System.err.printf(java.util.Locale.ROOT, "loadtest: read: %d guests created in %.1f s%n", guests, setupSeconds);
+        writerStart = clock.nanoTime();
+        LifecycleScenario writer = new LifecycleScenario(target, writerStats, clock, upid -> {});
+        for (int w = 0; w < writers; w++) {
+            CompletableFuture<Void> loop = new CompletableFuture<>();
+            writerLoop(writer, loop);
+            writerLoops.add(loop);
+        }
+    }
+
+    private void writerLoop(LifecycleScenario writer, CompletableFuture<Void> done) {
+        if (stopping.get()) {
+            done.complete(null);
+            return;
+        }
+        writer.iteration(0, clock.nanoTime()).whenCompleteAsync((v, t) -> writerLoop(writer, done));
+    }
+
+    /** Runs {@code op} for every guest of the run, 16 at a time; waits for all. */
+    private void forAll(java.util.function.Function<Integer, CompletionStage<?>> op) throws Exception {
+        int lanes = Math.min(16, Math.max(1, vmids.size()));
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger failures = new AtomicInteger();
+        for (int l = 0; l < lanes; l++) {
+            CompletableFuture<Void> lane = new CompletableFuture<>();
+            lane(op, next, failures, lane);
+            all.add(lane);
+        }
+        CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(30, TimeUnit.MINUTES);
+        if (failures.get() > 0) {
+            System.err.println("loadtest: read: " + failures.get() + " of " + vmids.size() + " guest operations failed");
+        }
+    }
+
+    private void lane(java.util.function.Function<Integer, CompletionStage<?>> op, AtomicInteger next,
+                      AtomicInteger failures, CompletableFuture<Void> done) {
+        int i = next.getAndIncrement();
+        if (i >= vmids.size()) {
+            done.complete(null);
+            return;
+        }
+        op.apply(vmids.get(i)).whenCompleteAsync((v, t) -> {
+            if (t != null) {
+                failures.incrementAndGet();
+            }
+            lane(op, next, failures, done);
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> iteration(int client, long intendedStartNanos) {
+        if (arrivals.getAndIncrement() % 2 == 0 || vmids.isEmpty()) {
+            return Scenario.step(stats, clock, "resources", intendedStartNanos,
+                    () -> target.api.get("/cluster/resources").thenApply(rows -> {
+                        lastResourceRows.set(rows.size());
+                        return rows;
+                    })).thenApply(x -> null);
+        }
+        int vmid = vmids.get(ThreadLocalRandom.current().nextInt(vmids.size()));
+        return Scenario.step(stats, clock, "status", intendedStartNanos,
+                () -> target.api.get("/nodes/" + target.node + "/qemu/" + vmid + "/status/current"))
+                .thenApply(x -> null);
+    }
+
+    @Override
+    public void teardown() throws Exception {
+        stopping.set(true);
+        CompletableFuture.allOf(writerLoops.toArray(new CompletableFuture[0])).get(2, TimeUnit.MINUTES);
+        double writerSeconds = (clock.nanoTime() - writerStart) / 1e9;
+        writerSummary.put("ops", writerStats.ops());
+        writerSummary.put("errors", writerStats.errors());
+        writerSummary.put("errors_by_kind", writerStats.errorsByKind());
+        writerSummary.put("throughput_ops_s", Report.round(writerStats.ops() / writerSeconds));
+        writerSummary.put("latency_ms", writerStats.latency());
+        writerSummary.put("steps", writerStats.stepLatency());
+        if (!keep) {
+            forAll(vmid -> target.api.delete("/nodes/" + target.node + "/qemu/" + vmid)
+                    .thenCompose(upid -> target.api.awaitTask(target.node, upid.asText(), target.poll)));
+        }
+    }
+
+    private final Map<String, Object> writerSummary = new LinkedHashMap<>();
+
+    @Override
+    public Map<String, Object> extra() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("guests_created", guests);
+        out.put("guest_setup_s", Report.round(setupSeconds));
+        out.put("resources_rows_last", lastResourceRows.get());
+        out.put("writers", writers);
+        out.put("writer", writerSummary);
+        out.put("vmid_first", target.firstVmid);
+        out.put("vmid_last", target.lastVmid());
+        return out;
+    }
+
+}
