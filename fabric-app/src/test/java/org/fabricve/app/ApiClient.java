@@ -176,8 +176,11 @@ final class ApiClient {
         return upid;
     }
 
-    /** Opens the event stream; lines arrive in the returned queue (read with a deadline). */
-    BlockingQueue<String> events(String lastEventId) {
+    /**
+     * Opens the event stream (from the head when {@code lastEventId} is null) and returns once the server's
+     * hello arrived, so the subscription is in place; later lines arrive in the queue (read with a deadline).
+     */
+    BlockingQueue<String> events(String lastEventId) throws Exception {
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         HttpRequest.Builder b = request("/cluster/events").GET();
         if (lastEventId != null) {
@@ -185,6 +188,10 @@ final class ApiClient {
         }
         http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofLines())
                 .thenAccept(r -> r.body().forEach(lines::add));
+        JsonNode hello = nextEvent(lines, Duration.ofSeconds(10));
+        if (!hello.has("head")) {
+            throw new AssertionError("the stream did not start with its hello: " + hello);
+        }
         return lines;
     }
 

@@ -107,6 +107,11 @@ class AuthAndEventStreamApiTest extends SharedNodeTest {
         assertThat(again).extracting(e -> e.path("id").asLong())
                 .containsExactly(mine.get(2).path("id").asLong(), mine.get(3).path("id").asLong());
 
+        JsonNode first = ApiClient.nextEvent(api.events("0"), Duration.ofSeconds(10));
+        assertThat(first.path("entity").asText()).as("last_event_id 0 replays the whole history")
+                .isEqualTo("Storage|local");
+        assertThat(first.path("seq").asLong()).isEqualTo(1);
+
         ApiClient.Response bad = api.get("/cluster/events?last_event_id=-4");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.body().path("errors").has("last_event_id")).isTrue();

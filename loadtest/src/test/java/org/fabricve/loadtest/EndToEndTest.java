@@ -27,7 +27,7 @@ class EndToEndTest {
     @BeforeAll
     static void startNode() throws Exception {
         node = FabricNode.start(new NodeSettings(dir.resolve("data"), "pve1", "127.0.0.1", 0, 0, false,
-                Optional.empty(), Optional.of("loadtest-password"), Duration.ofSeconds(10)));
+                Optional.empty(), Optional.of("loadtest-password"), Duration.ofSeconds(10), 1));
     }
 
     @AfterAll

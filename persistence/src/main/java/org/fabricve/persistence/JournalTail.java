@@ -56,6 +56,11 @@ public final class JournalTail {
         return recent.newestId();
     }
 
+    /** The id of the newest event this member has read from the journal. */
+    public long head() {
+        return newestId();
+    }
+
     private void append(JournalEvent event) {
         List<CompletableFuture<Void>> wake;
         synchronized (this) {
