@@ -3,12 +3,20 @@
 # Idempotent, run as root. No systemd needed: starts virtlogd and libvirtd itself.
 #
 #   scripts/realhost-setup.sh            install what is missing, start what is not running
-#   scripts/realhost-setup.sh --restart  also restart a libvirtd whose lxc:/// driver does not answer
+#   scripts/realhost-setup.sh --restart  stop a running libvirtd and start it afresh (guests keep running)
 #   scripts/realhost-setup.sh --status   only report whether qemu:///system and lxc:/// answer
 #
 # libvirt's LXC driver refuses to work when libvirtd sees the hybrid cgroup v2 mount
 # /sys/fs/cgroup/unified, so libvirtd runs in a private mount namespace without it
-# (the host's mounts are not touched). QEMU guests and LXC containers keep running across a restart
+# (the host's mounts are not touched).
+#
+# KVM: FABRIC_KVM=auto (default) probes /dev/kvm with QEMU (-accel kvm -cpu qemu64,enforce, 50 ms).
+# When KVM refuses even the baseline qemu64 CPU (a nested or restricted KVM, as on the project's build
+# hosts), libvirtd does not get to see /dev/kvm: inside its mount namespace a root-only /dev/null node is
+# bound over it, so libvirt offers only <domain type='qemu'> (TCG). Without that, libvirt re-probes QEMU
+# on every capabilities or version call (4-9 s each: "KVM was enabled when probing, but it is not
+# available now") and offers a kvm domain type whose guests never boot. FABRIC_KVM=on keeps /dev/kvm,
+# FABRIC_KVM=off always hides it. QEMU guests and LXC containers keep running across a restart
 # of libvirtd: it reconnects to them.
 set -euo pipefail
 
@@ -79,13 +87,38 @@ else
   say "started virtlogd"
 fi
 
+# ---- KVM: usable or hidden from libvirtd
+kvm_works() {
+  [ -c /dev/kvm ] || return 1
+  echo quit | timeout 20 qemu-system-x86_64 -accel kvm -M pc -nodefaults -display none -S \
+    -cpu qemu64,enforce -monitor stdio >/dev/null 2>&1
+}
+HIDE_KVM=0
+case "${FABRIC_KVM:-auto}" in
+  on) ;;
+  off) [ -e /dev/kvm ] && HIDE_KVM=1 ;;
+  auto)
+    if [ -e /dev/kvm ] && ! kvm_works; then
+      HIDE_KVM=1
+      say "KVM does not work here (qemu64 with -accel kvm refused): libvirtd will not see /dev/kvm; guests use TCG"
+    fi ;;
+  *) say "FABRIC_KVM must be auto, on or off"; exit 2 ;;
+esac
+
 # ---- libvirtd
 start_libvirtd() {
   local t; t=$(now_ms)
   rm -f "$SOCKET"
-  # private mount namespace: drop the cgroup2 'unified' mount there only (lxc:/// needs that)
+  local hide=":"
+  if [ "$HIDE_KVM" -eq 1 ]; then
+    mkdir -p /run/fabric
+    [ -c /run/fabric/nokvm ] || mknod -m 0600 /run/fabric/nokvm c 1 3
+    hide="mount --bind /run/fabric/nokvm /dev/kvm"
+  fi
+  # private mount namespace: drop the cgroup2 'unified' mount there only (lxc:/// needs that) and,
+  # when KVM is broken, hide /dev/kvm there only
   unshare -m --propagation private sh -c \
-    'if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi; exec libvirtd -d'
+    "if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi; $hide; exec libvirtd -d"
   local deadline=$(( $(now_ms) + SOCKET_DEADLINE_S * 1000 ))
   until [ -S "$SOCKET" ] && answers qemu:///system; do
     if [ "$(now_ms)" -gt "$deadline" ]; then
@@ -113,13 +146,13 @@ count=$(pgrep -xc libvirtd || true)
 if [ "${count:-0}" -gt 1 ]; then
   say "more than one libvirtd runs ($(pgrep -x libvirtd | tr '\n' ' ')): stop the extra ones first"; exit 1
 fi
-if [ "${count:-0}" -eq 1 ]; then
+if [ "${count:-0}" -eq 1 ] && [ "$restart" -eq 1 ]; then
+  say "restarting libvirtd as asked"
+  stop_libvirtd
+  start_libvirtd
+elif [ "${count:-0}" -eq 1 ]; then
   if answers lxc:/// && answers qemu:///system; then
     say "libvirtd already running; qemu:///system and lxc:/// answer"
-  elif [ "$restart" -eq 1 ]; then
-    say "libvirtd runs but a driver does not answer: restarting it"
-    stop_libvirtd
-    start_libvirtd
   else
     say "libvirtd runs (pid $(pgrep -x libvirtd)) but qemu:///system or lxc:/// does not answer;"
     say "it was probably started outside a private mount namespace: rerun with --restart"
