@@ -221,7 +221,10 @@ public final class LibvirtHypervisor implements Hypervisor {
                 try {
                     d.undefine(UNDEFINE_FLAGS);
                 } catch (LibvirtException e) {
-                    if (code(e) != ErrorNumber.VIR_ERR_NO_DOMAIN) {
+                    if (says(e, "unsupported flags")) {
+                        // the LXC driver has no managed save or snapshot metadata to remove
+                        d.undefine();
+                    } else if (code(e) != ErrorNumber.VIR_ERR_NO_DOMAIN) {
                         throw e;
                     }
                 }

@@ -115,28 +115,14 @@ class LxcContainerTest {
             assertThat(hv.domain(name).orElseThrow().state()).isEqualTo(RunState.STOPPED);
             RealHost.await("the container's processes to end", Duration.ofSeconds(20),
                     () -> RealHost.pidsWithEnv("LIBVIRT_LXC_NAME", name).isEmpty());
-            undefine(name);
+            hv.undefine(name);
             assertThat(hv.domain(name)).isEmpty();
             System.out.printf("realhost: LXC stop+undefine %d ms%n", RealHost.ms(t2));
         } finally {
             if (hv.domain(name).isPresent()) {
-                hv.stop(name);
-                undefine(name);
+                hv.undefine(name);
             }
             RealHost.run(Duration.ofSeconds(60), "rm", "-rf", "--one-file-system", rootfs.toString());
-        }
-    }
-
-    /**
-     * Plain virDomainUndefine: LibvirtHypervisor.undefine passes MANAGED_SAVE|SNAPSHOTS_METADATA, which the
-     * LXC driver refuses ("unsupported flags (0x3) in function lxcDomainUndefineFlags").
-     */
-    private static void undefine(String name) throws LibvirtException {
-        Domain d = conn.domainLookupByName(name);
-        try {
-            d.undefine();
-        } finally {
-            d.free();
         }
     }
 
