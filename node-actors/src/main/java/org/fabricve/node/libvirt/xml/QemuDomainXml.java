@@ -314,27 +314,31 @@ public final class QemuDomainXml {
             w.key("machine").start("os");
             w.start("type").attr("arch", arch).attr("machine", machine).text("hvm").endInline();
             String bios = get("bios");
+            Path efidisk = efidisk();
             if ("ovmf".equals(bios)) {
                 w.key("bios").start("loader").attr("readonly", "yes").attr("type", "pflash")
                         .text(paths.ovmfCode().toString()).endInline();
-                Path vars;
-                String efi = get("efidisk0");
-                if (efi != null) {
-                    String file = Xml.props(efi, "file").get("file");
-                    int colon = file == null ? -1 : file.indexOf(':');
-                    if (colon <= 0) {
-                        throw new IllegalArgumentException("efidisk0: expected STORAGE:VOLUME, got '" + Xml.show(file) + "'");
-                    }
-                    vars = paths.volume("efidisk0", file.substring(0, colon), file.substring(colon + 1));
-                } else {
-                    vars = paths.nvram(vmid);
-                }
+                Path vars = efidisk != null ? efidisk : paths.nvram(vmid);
                 w.key("efidisk0").start("nvram").attr("template", paths.ovmfVarsTemplate().toString())
                         .text(vars.toString()).endInline();
             } else if (bios != null && !bios.equals("seabios")) {
                 throw new IllegalArgumentException("bios: expected seabios or ovmf");
             }
             w.end();
+        }
+
+        /** The efidisk0 volume, checked even when bios is not ovmf (then it is unused). */
+        Path efidisk() {
+            String efi = get("efidisk0");
+            if (efi == null) {
+                return null;
+            }
+            String file = Xml.props(efi, "file").get("file");
+            int colon = file == null ? -1 : file.indexOf(':');
+            if (colon <= 0 || file.substring(colon + 1).matches("[0-9]*")) {
+                throw new IllegalArgumentException("efidisk0: expected an allocated STORAGE:VOLUME, got '" + Xml.show(file) + "'");
+            }
+            return paths.volume("efidisk0", file.substring(0, colon), file.substring(colon + 1));
         }
 
         void features() {
