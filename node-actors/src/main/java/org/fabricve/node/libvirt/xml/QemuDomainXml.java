@@ -880,6 +880,7 @@ public final class QemuDomainXml {
                         throw new IllegalArgumentException(key + ": invalid PCI address '" + Xml.show(id) + "'");
                     }
                     w.start("hostdev").attr("mode", "subsystem").attr("type", "pci").attr("managed", "yes");
+                    w.empty("driver").attr("name", "vfio"); // the only backend; libvirt cannot pick one without IOMMU
                     w.start("source").empty("address")
                             .attr("domain", "0x" + (m.group(1) == null ? "0000" : m.group(1).toLowerCase(Locale.ROOT)))
                             .attr("bus", "0x" + m.group(2).toLowerCase(Locale.ROOT))
