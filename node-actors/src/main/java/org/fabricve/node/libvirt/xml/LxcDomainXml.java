@@ -117,6 +117,13 @@ public final class LxcDomainXml {
         w.end();
         for (DiskEntry d : config.disks()) {
             if (d.bus().equals("rootfs")) {
+                // The node mounts the volume at rootfsDir; the volume itself is still checked to stay in its storage.
+                if (d.volume() != null) {
+                    if (d.storage() == null) {
+                        throw new IllegalArgumentException("rootfs: host paths are not allowed ('" + Xml.show(d.volume()) + "')");
+                    }
+                    paths.volume("rootfs", d.storage(), d.volume());
+                }
                 continue;
             }
             mount(w, d, paths);

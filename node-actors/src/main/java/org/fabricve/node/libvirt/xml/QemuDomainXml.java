@@ -79,6 +79,8 @@ public final class QemuDomainXml {
                     "avx", "avx2", "bmi1", "bmi2", "f16c", "fma", "movbe", "xsave",
                     "avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"));
 
+    private static final Map<String, Integer> MAX_INDEX = Map.of("ide", 3, "sata", 5, "scsi", 30, "virtio", 15);
+
     private static final Map<String, String> SCSI_MODELS = Map.of(
             "lsi", "lsilogic", "lsi53c810", "lsilogic", "virtio-scsi-pci", "virtio-scsi",
             "virtio-scsi-single", "virtio-scsi", "megasas", "lsisas1078", "pvscsi", "vmpvscsi");
@@ -505,6 +507,16 @@ public final class QemuDomainXml {
         void disk(DiskEntry d) {
             String key = d.key();
             w.key(key);
+            Integer max = MAX_INDEX.get(d.bus());
+            if (max == null || d.index() > max) {
+                throw new IllegalArgumentException(key + ": no such drive slot (" + d.bus() + "0 to " + d.bus() + max + ")");
+            }
+            if (cdrom(d) && d.bus().equals("virtio")) {
+                throw new IllegalArgumentException(key + ": virtio does not support CD-ROM or cloud-init drives");
+            }
+            if (d.bus().equals("ide") && family == Family.VIRT) {
+                throw new IllegalArgumentException(key + ": IDE is not available on aarch64 (virt) machines; use sata or scsi");
+            }
             Map<String, String> o = d.options();
             Path source = null;
             if (d.cloudinit()) {
@@ -515,13 +527,13 @@ public final class QemuDomainXml {
                             + "'), use STORAGE:VOLUME");
                 }
                 source = paths.volume(key, d.storage(), d.volume());
-            } else if (!d.cdrom()) {
+            } else if (!cdrom(d)) {
                 throw new IllegalArgumentException(key + ": no volume allocated (" + Xml.show(cfg.get(key)) + ")");
             } else if (d.storage() != null) {
                 throw new IllegalArgumentException(key + ": a CD-ROM needs STORAGE:VOLUME or none");
             }
             boolean block = source != null && source.startsWith("/dev");
-            w.start("disk").attr("type", block ? "block" : "file").attr("device", d.cdrom() ? "cdrom" : "disk");
+            w.start("disk").attr("type", block ? "block" : "file").attr("device", cdrom(d) ? "cdrom" : "disk");
             w.empty("driver").attr("name", "qemu").attr("type", format(d, source));
             if (o.containsKey("cache")) {
                 w.attr("cache", oneOf(key, "cache", o.get("cache"), "none", "writethrough", "writeback", "directsync", "unsafe"));
@@ -553,7 +565,7 @@ public final class QemuDomainXml {
             if (o.containsKey("serial")) {
                 w.leaf("serial", Xml.matching(key, o.get("serial"), "[A-Za-z0-9_.-]{1,20}", "disk serial"));
             }
-            if (d.cdrom() || Xml.bool(key, o.get("ro"), false)) {
+            if (cdrom(d) || Xml.bool(key, o.get("ro"), false)) {
                 w.empty("readonly");
             }
             bootOrder(key);
@@ -669,10 +681,10 @@ public final class QemuDomainXml {
                         if (bootdisk != null && get(bootdisk) != null) {
                             devices.add(bootdisk);
                         } else {
-                            disks.stream().filter(d -> !d.cdrom()).findFirst().ifPresent(d -> devices.add(d.key()));
+                            disks.stream().filter(d -> !cdrom(d)).findFirst().ifPresent(d -> devices.add(d.key()));
                         }
                     } else if (c == 'd') {
-                        disks.stream().filter(DiskEntry::cdrom).filter(d -> !d.cloudinit()).findFirst()
+                        disks.stream().filter(QemuDomainXml::cdrom).filter(d -> !d.cloudinit()).findFirst()
                                 .ifPresent(d -> devices.add(d.key()));
                     } else if (c == 'n') {
                         nics.stream().findFirst().ifPresent(n -> devices.add(n.entry().key()));
@@ -1007,6 +1019,11 @@ public final class QemuDomainXml {
         }
         throw new IllegalArgumentException(key + ": invalid " + option + " '" + Xml.show(value) + "' (expected one of "
                 + String.join(", ", allowed) + ")");
+    }
+
+    /** A cloud-init drive is always a CD-ROM, even if a stored config lacks media=cdrom. */
+    static boolean cdrom(DiskEntry d) {
+        return d.cdrom() || d.cloudinit();
     }
 
     /** Proxmox rate is MB/s (MiB, as it configures tc); libvirt's average is KiB/s. 0 = unlimited. */

@@ -128,6 +128,11 @@ class HostileValuesTest {
         "arch|riscv64",
         "bios|coreboot",
         "scsihw|evil",
+        "ide4|local:100/a.raw",
+        "sata6|local:100/a.raw",
+        "scsi31|local:100/a.raw",
+        "virtio0|local:cloudinit",
+        "virtio1|none,media=cdrom",
     })
     void qemuValuesThatWouldEscapeOrInjectAreRefusedNamingTheKey(String key, String value) {
         Map<String, String> cfg = map(key, value, "memory", key.equals("memory") ? value : "1024");
@@ -164,6 +169,8 @@ class HostileValuesTest {
         "cpulimit|1;rm",
         "arch|sparc",
         "unprivileged|2",
+        "rootfs|local:../../etc,size=8G",
+        "rootfs|/etc",
     })
     void lxcValuesThatWouldEscapeOrInjectAreRefusedNamingTheKey(String key, String value) {
         assertThatThrownBy(() -> lxc(map(key, value)))
