@@ -60,8 +60,12 @@ final class UpCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--tls / FABRIC_TLS must be 'on' or 'off', not '" + tlsValue + "'");
         }
         String host = InetAddress.getLocalHost().getHostName().replaceAll("\\..*$", "");
+        String given = first(dataDir != null ? dataDir.toString() : null, env("FABRIC_DATA_DIR"), null);
+        // ./fabric runs from the repository: a relative path the user gave means the directory they were in
+        Path data = given == null ? Path.of("data")
+                : env("FABRIC_CALLER_DIR") != null ? Path.of(env("FABRIC_CALLER_DIR")).resolve(given) : Path.of(given);
         return new NodeSettings(
-                Path.of(first(dataDir != null ? dataDir.toString() : null, env("FABRIC_DATA_DIR"), "./data")),
+                data,
                 first(node, env("FABRIC_NODE"), host),
                 first(bind, env("FABRIC_BIND"), "0.0.0.0"),
                 port("--api-port / FABRIC_API_PORT", apiPort, env("FABRIC_API_PORT"), NodeSettings.DEFAULT_API_PORT),
