@@ -171,7 +171,7 @@ public final class DomainXml {
     }
 
     /** 0 -> a, 25 -> z, 26 -> aa, 27 -> ab ... (libvirt's disk name scheme). */
-    static String letters(int index) {
+    public static String letters(int index) {
         StringBuilder sb = new StringBuilder();
         int i = index;
         do {

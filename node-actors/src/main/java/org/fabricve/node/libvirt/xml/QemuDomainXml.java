@@ -554,7 +554,7 @@ public final class QemuDomainXml {
             String dev;
             if (bus.equals("ide") && family == Family.Q35) {
                 bus = "sata";
-                dev = "sd" + letters(Q35_IDE_OFFSET + d.index());
+                dev = "sd" + DomainXml.letters(Q35_IDE_OFFSET + d.index());
             } else {
                 dev = DomainXml.targetDev(bus, d.index());
             }
@@ -1032,16 +1032,5 @@ public final class QemuDomainXml {
         BigDecimal kib = new BigDecimal(rate).multiply(BigDecimal.valueOf(1024)).setScale(0, RoundingMode.HALF_UP);
         long v = kib.longValueExact();
         return v == 0 && new BigDecimal(rate).signum() > 0 ? 1 : v;
-    }
-
-    /** 0 -> a, 25 -> z, 26 -> aa (libvirt's disk naming). */
-    static String letters(int index) {
-        StringBuilder sb = new StringBuilder();
-        int i = index;
-        do {
-            sb.insert(0, (char) ('a' + i % 26));
-            i = i / 26 - 1;
-        } while (i >= 0);
-        return sb.toString();
     }
 }

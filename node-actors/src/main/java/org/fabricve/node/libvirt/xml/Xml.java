@@ -245,26 +245,7 @@ final class Xml {
      * defaultKey; later duplicates are ignored. Values are checked by the callers.
      */
     static Map<String, String> props(String value, String defaultKey) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (value == null) {
-            return out;
-        }
-        boolean first = true;
-        for (String part : value.split(",")) {
-            if (part.isEmpty()) {
-                continue;
-            }
-            int eq = part.indexOf('=');
-            if (eq < 0) {
-                if (first && defaultKey != null) {
-                    out.putIfAbsent(defaultKey, part);
-                }
-            } else {
-                out.putIfAbsent(part.substring(0, eq), part.substring(eq + 1));
-            }
-            first = false;
-        }
-        return out;
+        return org.fabricve.core.config.PropertyStrings.loose(value, defaultKey);
     }
 
     /** A non-negative integer value of a config key (or of one of its options), refused with the key named. */
