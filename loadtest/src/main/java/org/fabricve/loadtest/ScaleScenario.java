@@ -48,6 +48,7 @@ final class ScaleScenario implements Scenario {
     private final AtomicInteger lastRows = new AtomicInteger();
     private final AtomicInteger lastOurs = new AtomicInteger();
     private int oursBeforeRun;
+    private double catchUpSeconds;
     private final Map<String, Object> memory = new LinkedHashMap<>();
     private final Map<String, Object> memoryAfterColdStart = new LinkedHashMap<>();
     private final Map<String, Object> coldStart = new LinkedHashMap<>();
@@ -116,7 +117,15 @@ final class ScaleScenario implements Scenario {
         });
         createSeconds = (clock.nanoTime() - began) / 1e9;
         err.println();
+        // /cluster/resources is a read model: it may trail the creates' task ends a little
+        long created = createStats.ops();
+        long waitFrom = clock.nanoTime();
         oursBeforeRun = ours(resources());
+        while (oursBeforeRun < created && clock.nanoTime() - waitFrom < TimeUnit.SECONDS.toNanos(60)) {
+            Thread.sleep(50);
+            oursBeforeRun = ours(resources());
+        }
+        catchUpSeconds = (clock.nanoTime() - waitFrom) / 1e9;
         err.printf(Locale.ROOT, "loadtest: scale: %d guests over %d hosts in %.1f s (%.1f creates/s); "
                 + "/cluster/resources lists %d of them%n", guests, hosts.size(), createSeconds, guests / createSeconds,
                 oursBeforeRun);
@@ -234,7 +243,7 @@ final class ScaleScenario implements Scenario {
             }
             Thread.sleep(100);
         }
-        coldStart.put("seconds", allListed);
+        coldStart.put("seconds", allListed == null ? null : Report.round(allListed));
         coldStart.put("up_line_s", Report.round(upSeconds));
         coldStart.put("first_resources_answer_s", firstAnswer == null ? null : Report.round(firstAnswer));
         coldStart.put("guests_expected", oursBeforeRun);
@@ -268,6 +277,7 @@ final class ScaleScenario implements Scenario {
         create.put("latency_ms", createStats.latency());
         out.put("create", create);
         out.put("guests_listed_before_run", oursBeforeRun);
+        out.put("resources_catch_up_s", Report.round(catchUpSeconds));
         out.put("resources_rows_last", lastRows.get());
         out.put("resources_guests_listed_last", lastOurs.get());
         if (launcher != null) {
