@@ -102,6 +102,10 @@ public final class LoadTest implements Callable<Integer> {
             + "(default .)")
     Path fabricHome = Path.of(".");
 
+    @Option(names = "--create-clients", description = "scale: creates in flight while registering the guests "
+            + "(default: --clients)")
+    int createClients;
+
     @Option(names = "--pid", description = "scale: pid of the target member on this machine, for its memory")
     Long pid;
 
@@ -242,7 +246,8 @@ public final class LoadTest implements Callable<Integer> {
         if (scenario.equals("raw-libvirt")) {
             return new RawLibvirtScenario(stats, clock, clients);
         }
-        int connections = clients + (scenario.equals("read") ? writers : 0);
+        int connections = Math.max(clients + (scenario.equals("read") ? writers : 0),
+                scenario.equals("scale") ? createClients : 0);
         if (scenario.equals("noop") && target.equals("local")) {
             target = NoopScenario.startLocalServer(system);
             api = new ApiClient(system, target, insecure, connections);
@@ -256,7 +261,8 @@ public final class LoadTest implements Callable<Integer> {
         String nodeName = Target.resolveNode(api, node);
         Target t = new Target(api, nodeName, Durations.parse(poll), Target.vmidBase(api, Instant.now()));
         if (scenario.equals("scale")) {
-            ScaleScenario scale = new ScaleScenario(t, stats, clock, guests, hosts, clients, keep, launcher, pid,
+            ScaleScenario scale = new ScaleScenario(t, stats, clock, guests, hosts,
+                    createClients > 0 ? createClients : clients, keep, launcher, pid,
                     () -> {
                         authenticate();
                         return null;
