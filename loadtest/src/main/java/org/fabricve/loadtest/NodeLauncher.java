@@ -40,7 +40,7 @@ final class NodeLauncher implements AutoCloseable {
     private final PrintStream progress;
     final int port;
     final String password;
-    private Process process;
+    private volatile Process process;
     private int starts;
 
     NodeLauncher(Path home, int hosts, List<String> javaOpts, PrintStream progress) throws IOException {
@@ -95,6 +95,15 @@ final class NodeLauncher implements AutoCloseable {
         long began = System.nanoTime();
         process = pb.start();
         starts++;
+        if (starts == 1) {
+            // the harness interrupted (Ctrl-C, timeout): do not leave the member running
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                Process current = process;
+                if (current != null && current.isAlive()) {
+                    current.destroy();
+                }
+            }, "fabric-node-stop"));
+        }
         CompletableFuture<Long> up = new CompletableFuture<>();
         Process p = process;
         Thread reader = new Thread(() -> copyOutput(p, up), "fabric-node-output-" + starts);
