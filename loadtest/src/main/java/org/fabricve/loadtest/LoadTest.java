@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 /** {@code fabric loadtest SCENARIO ...}: runs one scenario, writes its JSON and HTML, prints the JSON's path last. */
 @Command(name = "loadtest", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Load-test a Fabric VE (or Proxmox-API compatible) endpoint.",
-                "Scenarios: lifecycle, read, events, raw-libvirt, noop (scale, failover: not yet).",
+                "Scenarios: lifecycle, read, events, scale, raw-libvirt, noop (failover: not yet).",
                 "Closed loop by default (--clients run back to back); --rate R makes it an open loop of R ops/s,",
                 "latency then counted from each operation's intended start (no coordinated omission)."})
 public final class LoadTest implements Callable<Integer> {
@@ -31,7 +31,7 @@ public final class LoadTest implements Callable<Integer> {
     static final List<String> SCENARIOS = List.of("lifecycle", "read", "events", "raw-libvirt", "noop", "scale",
             "failover");
 
-    @Parameters(index = "0", paramLabel = "SCENARIO", description = "lifecycle | read | events | raw-libvirt | noop")
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "lifecycle | read | events | scale | raw-libvirt | noop")
     String scenario;
 
     @Option(names = "--target", description = "API base URL, e.g. https://host:8006 (noop: 'local' = a trivial "
@@ -77,7 +77,7 @@ public final class LoadTest implements Callable<Integer> {
     @Option(names = "--poll", description = "task status poll interval (default 5ms)")
     String poll = "5ms";
 
-    @Option(names = "--guests", description = "read: guests created before the run (default 100)")
+    @Option(names = "--guests", description = "read, scale: guests created before the run (default 100)")
     int guests = 100;
 
     @Option(names = "--writers", description = "read: background lifecycle clients (default 1)")
@@ -86,8 +86,28 @@ public final class LoadTest implements Callable<Integer> {
     @Option(names = "--subscribers", description = "events: event-stream subscribers (default 50)")
     int subscribers = 50;
 
-    @Option(names = "--keep", description = "read: keep the guests it created")
+    @Option(names = "--keep", description = "read, scale: keep the guests it created")
     boolean keep;
+
+    @Option(names = "--hosts", description = "scale: spread the guests over the first M nodes of GET /nodes "
+            + "(default: all)")
+    int hosts;
+
+    @Option(names = "--launch", description = "scale: start a member itself (temp data dir, free port, plain HTTP, "
+            + "--hosts simulated hosts; java options from FABRIC_JAVA_OPTS) instead of --target; measures its "
+            + "memory and its cold start")
+    boolean launch;
+
+    @Option(names = "--fabric-home", description = "scale --launch: the checkout with fabric-app/target built "
+            + "(default .)")
+    Path fabricHome = Path.of(".");
+
+    @Option(names = "--create-clients", description = "scale: creates in flight while registering the guests "
+            + "(default: --clients)")
+    int createClients;
+
+    @Option(names = "--pid", description = "scale: pid of the target member on this machine, for its memory")
+    Long pid;
 
     private final PrintStream err;
     private final PrintStream outStream;
@@ -120,11 +140,18 @@ public final class LoadTest implements Callable<Integer> {
             err.println("loadtest: unknown scenario '" + scenario + "' (one of " + String.join(", ", SCENARIOS) + ")");
             return 2;
         }
-        if (scenario.equals("scale") || scenario.equals("failover")) {
-            err.println("loadtest: scenario '" + scenario + "' is not implemented yet ("
-                    + (scenario.equals("scale") ? "needs multi-host registration and a cold-start driver"
-                    : "needs a multi-process cluster with HA") + "; see docs/benchmarks.md)");
+        if (scenario.equals("failover")) {
+            err.println("loadtest: scenario '" + scenario + "' is not implemented yet (needs a multi-process cluster "
+                    + "with HA; see docs/benchmarks.md)");
             return 3;
+        }
+        if (launch && !scenario.equals("scale")) {
+            err.println("loadtest: --launch is for the scale scenario only");
+            return 2;
+        }
+        if (launch && target != null) {
+            err.println("loadtest: give --target or --launch, not both");
+            return 2;
         }
         if (ops > 0 && duration != null) {
             err.println("loadtest: give --duration or --ops, not both");
@@ -137,12 +164,41 @@ public final class LoadTest implements Callable<Integer> {
         Duration measured = duration == null ? Duration.ofSeconds(30) : Durations.parse(duration);
         Duration warm = warmup != null ? Durations.parse(warmup) : ops > 0 ? Duration.ZERO : Duration.ofSeconds(3);
         Driver.Plan plan = new Driver.Plan(clients, measured, ops, rate, warm);
-        if (!scenario.equals("raw-libvirt") && target == null) {
+        if (!scenario.equals("raw-libvirt") && target == null && !launch) {
             err.println("loadtest: --target URL is required for '" + scenario + "'");
             return 2;
         }
 
         Instant started = Instant.now();
+        if (launch) {
+            launcher = new NodeLauncher(fabricHome, Math.max(1, hosts), javaOpts(), err);
+            err.println("loadtest: scale: launching a member with " + Math.max(1, hosts) + " simulated hosts on "
+                    + launcher.url());
+            launchUpSeconds = launcher.start();
+            err.printf(Locale.ROOT, "loadtest: scale: the member is up after %.1f s (pid %d, log %s)%n",
+                    launchUpSeconds, launcher.pid(), launcher.log());
+            target = launcher.url();
+            password = launcher.password;
+            token = null;
+        }
+        try {
+            return runScenario(measured, warm, plan, started);
+        } finally {
+            if (launcher != null) {
+                launcher.close();
+            }
+        }
+    }
+
+    private NodeLauncher launcher;
+    private double launchUpSeconds;
+
+    private static List<String> javaOpts() {
+        String opts = System.getenv("FABRIC_JAVA_OPTS");
+        return opts == null || opts.isBlank() ? List.of() : List.of(opts.strip().split("\\s+"));
+    }
+
+    private Integer runScenario(Duration measured, Duration warm, Driver.Plan plan, Instant started) throws Exception {
         ActorSystem system = ActorSystem.create("loadtest", ConfigFactory.parseString(String.join("\n",
                         "pekko.loglevel = WARNING",
                         "pekko.http.client.idle-timeout = 120s",
@@ -190,7 +246,8 @@ public final class LoadTest implements Callable<Integer> {
         if (scenario.equals("raw-libvirt")) {
             return new RawLibvirtScenario(stats, clock, clients);
         }
-        int connections = clients + (scenario.equals("read") ? writers : 0);
+        int connections = Math.max(clients + (scenario.equals("read") ? writers : 0),
+                scenario.equals("scale") ? createClients : 0);
         if (scenario.equals("noop") && target.equals("local")) {
             target = NoopScenario.startLocalServer(system);
             api = new ApiClient(system, target, insecure, connections);
@@ -203,6 +260,16 @@ public final class LoadTest implements Callable<Integer> {
         }
         String nodeName = Target.resolveNode(api, node);
         Target t = new Target(api, nodeName, Durations.parse(poll), Target.vmidBase(api, Instant.now()));
+        if (scenario.equals("scale")) {
+            ScaleScenario scale = new ScaleScenario(t, stats, clock, guests, hosts,
+                    createClients > 0 ? createClients : clients, keep, launcher, pid,
+                    () -> {
+                        authenticate();
+                        return null;
+                    }, err);
+            scale.launchedIn(launchUpSeconds);
+            return scale;
+        }
         return switch (scenario) {
             case "lifecycle" -> new LifecycleScenario(t, stats, clock, upid -> {});
             case "read" -> new ReadScenario(t, stats, clock, guests, writers, keep);
@@ -261,6 +328,10 @@ public final class LoadTest implements Callable<Integer> {
         var extra = r.path("extra");
         if (extra.has("events_check")) {
             err.println("  events check: " + extra.path("events_check").path("verdict").asText());
+        }
+        if (extra.has("cold_start")) {
+            err.println("  create: " + extra.path("create").path("creates_per_s") + " creates/s; memory: "
+                    + extra.path("memory") + "; cold start: " + extra.path("cold_start"));
         }
         if (extra.has("delivery_latency_ms")) {
             err.println("  event delivery ms: " + extra.path("delivery_latency_ms"));

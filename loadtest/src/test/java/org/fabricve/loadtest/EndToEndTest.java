@@ -27,7 +27,7 @@ class EndToEndTest {
     @BeforeAll
     static void startNode() throws Exception {
         node = FabricNode.start(new NodeSettings(dir.resolve("data"), "pve1", "127.0.0.1", 0, 0, false,
-                Optional.empty(), Optional.of("loadtest-password"), Duration.ofSeconds(10), 1));
+                Optional.empty(), Optional.of("loadtest-password"), Duration.ofSeconds(10), 3));
     }
 
     @AfterAll
@@ -73,5 +73,22 @@ class EndToEndTest {
                 .startsWith("OK");
         assertThat(check.path("expectedTasks").asLong()).isEqualTo(16);
         assertThat(r.path("extra").path("delivery_latency_ms").path("count").asLong()).isEqualTo(3 * 16);
+    }
+
+    @Test
+    void scaleSpreadsFiftyGuestsOverThreeHosts() throws Exception {
+        LoadTest lt = run("scale", "--target", "http://127.0.0.1:" + node.apiPort(), "--password",
+                "loadtest-password", "--clients", "4", "--guests", "50", "--hosts", "3", "--duration", "2s",
+                "--warmup", "0s", "--out", dir.resolve("scale").toString());
+        JsonNode r = Report.JSON.readTree(lt.resultFile.toFile());
+        assertThat(r.path("errors").asLong()).as(r.toPrettyString()).isZero();
+        assertThat(r.path("ops").asLong()).isPositive();
+        JsonNode extra = r.path("extra");
+        assertThat(extra.path("hosts_used").asInt()).as(extra.toPrettyString()).isEqualTo(3);
+        assertThat(extra.path("create").path("ops").asLong()).isEqualTo(50);
+        assertThat(extra.path("guests_listed_before_run").asInt()).isEqualTo(50);
+        assertThat(extra.path("guests_per_host_max").asInt()).isEqualTo(17);
+        assertThat(extra.path("memory").path("rss_mib").isNull()).isTrue();
+        assertThat(extra.path("cold_start").path("reason").asText()).contains("--launch");
     }
 }
