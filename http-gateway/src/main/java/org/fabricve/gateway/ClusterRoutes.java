@@ -19,6 +19,7 @@ final class ClusterRoutes extends RouteSupport {
 
     private final FabricServices fabric;
     private final String clusterName;
+    private final GuestRows vmRows = new GuestRows(ClusterRoutes::vmRow);
 
     ClusterRoutes(FabricServices fabric, String clusterName) {
         this.fabric = fabric;
@@ -44,9 +45,11 @@ final class ClusterRoutes extends RouteSupport {
                     .forEach(n -> rows.add(NodeRoutes.nodeRow(fabric, n)));
         }
         if (type == null || type.equals("vm")) {
-            fabric.view().guests().stream().filter(s -> s.guest() != null)
+            var guests = fabric.view().guests();
+            guests.stream().filter(s -> s.guest() != null)
                     .sorted(Comparator.comparingInt(s -> s.guest().vmid()))
-                    .forEach(s -> rows.add(vmRow(s)));
+                    .forEach(s -> rows.add(vmRows.row(s)));
+            vmRows.prune(guests);
         }
         if (type == null || type.equals("storage")) {
             for (NodeState n : fabric.view().nodes()) {

@@ -38,6 +38,7 @@ final class GuestRoutes extends RouteSupport {
     private final FabricServices fabric;
     private final GuestType type;
     private final RandomGenerator random;
+    private final GuestRows listingRows = new GuestRows(s -> GuestSummaries.summary(s, null));
 
     GuestRoutes(FabricServices fabric, GuestType type, RandomGenerator random) {
         this.fabric = fabric;
@@ -97,7 +98,8 @@ final class GuestRoutes extends RouteSupport {
         fabric.view().guests().stream()
                 .filter(s -> s.guest() != null && s.guest().type() == type && s.guest().node().equals(node))
                 .sorted(Comparator.comparingInt(s -> s.guest().vmid()))
-                .forEach(s -> guests.add(GuestSummaries.summary(s, null)));
+                .forEach(s -> guests.add(listingRows.row(s)));
+        listingRows.prune(fabric.view().guests());
         return ok(guests);
     }
 
