@@ -1,5 +1,6 @@
 package org.fabricve.node.libvirt;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +17,9 @@ import org.fabricve.core.hypervisor.HypervisorException;
 import org.fabricve.core.hypervisor.PoolInfo;
 import org.fabricve.core.hypervisor.RunState;
 import org.fabricve.core.hypervisor.VolumeInfo;
+import org.fabricve.node.libvirt.xml.Accel;
+import org.fabricve.node.libvirt.xml.HostPaths;
+import org.fabricve.node.libvirt.xml.QemuDomainXml;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
@@ -57,22 +61,47 @@ public final class LibvirtHypervisor implements Hypervisor {
     private final String uri;
     private final DomainType domainType;
     private final String hostnameOverride;
+    private final Path stateDir;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
-    private LibvirtHypervisor(Connect conn, String uri, DomainType domainType, String hostnameOverride) {
+    /** OVMF firmware as Debian's ovmf package installs it. */
+    static final Path OVMF_CODE = Path.of("/usr/share/OVMF/OVMF_CODE_4M.fd");
+    static final Path OVMF_VARS = Path.of("/usr/share/OVMF/OVMF_VARS_4M.fd");
+
+    private LibvirtHypervisor(Connect conn, String uri, DomainType domainType, String hostnameOverride,
+                              Path stateDir) {
         this.conn = conn;
         this.uri = uri;
         this.domainType = domainType;
         this.hostnameOverride = hostnameOverride;
+        this.stateDir = stateDir;
+    }
+
+    /**
+     * Opens a read-write connection with a fresh temporary state directory (see
+     * {@link #connect(String, Path)}).
+     */
+    public static LibvirtHypervisor connect(String uri) {
+        Path stateDir;
+        try {
+            stateDir = Files.createTempDirectory("fabric-libvirt-state");
+        } catch (IOException e) {
+            throw new HypervisorException("cannot create a state directory: " + e.getMessage(), e);
+        }
+        return connect(uri, stateDir);
     }
 
     /**
      * Opens a read-write connection. For a test:///ABS/PATH.xml host written by {@link TestHost} (see
      * {@link TestHost#uri}), the host name is the one written into the file (the test driver itself reports
      * the real machine's name).
+     *
+     * @param stateDir where this host keeps per-guest files of real guests: {@code nvram/} (OVMF variables)
+     *                 and {@code serial/} (serial port logs, {@link #serialLog})
      */
-    public static LibvirtHypervisor connect(String uri) {
+    public static LibvirtHypervisor connect(String uri, Path stateDir) {
+        Path state = stateDir.toAbsolutePath().normalize();
         Connect c;
         try {
             c = new Connect(uri, false);
@@ -86,7 +115,7 @@ public final class LibvirtHypervisor implements Hypervisor {
                     && c.getCapabilities().contains("<domain type='kvm'");
             DomainType type = DomainType.forDriver(driver, kvmOffered);
             String hostname = type == DomainType.TEST ? testHostname(uri) : null;
-            return new LibvirtHypervisor(c, uri, type, hostname);
+            return new LibvirtHypervisor(c, uri, type, hostname, state);
         } catch (LibvirtException | RuntimeException e) {
             try {
                 c.close();
@@ -114,6 +143,101 @@ public final class LibvirtHypervisor implements Hypervisor {
     /** The domain type written into domain XML on this connection. */
     public DomainType domainType() {
         return domainType;
+    }
+
+    /** Where this host keeps per-guest files of real guests. */
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    /** Where serial port {@code port} of QEMU guest {@code vmid} is logged on a real hypervisor. */
+    public Path serialLog(int vmid, int port) {
+        return hostPaths(null).serialLog(vmid, port);
+    }
+
+    /** Whether domains are translated from the full guest config ({@link QemuDomainXml}). */
+    private boolean realQemu() {
+        return domainType == DomainType.KVM || domainType == DomainType.QEMU;
+    }
+
+    /**
+     * Host paths for the full translation: volumes resolve to the target path of the libvirt pool named
+     * like the storage (read once per call through {@code poolPaths}, null for an unknown pool).
+     */
+    private HostPaths hostPaths(java.util.Map<String, String> poolPaths) {
+        return new HostPaths((storage, volume) -> {
+            if (poolPaths == null) {
+                return null;
+            }
+            String dir = poolPaths.computeIfAbsent(storage, s -> {
+                try {
+                    return poolTargetOrNull(s);
+                } catch (LibvirtException e) {
+                    throw new HypervisorException("cannot read storage pool " + s + ": " + message(e), e);
+                }
+            });
+            return dir == null ? null : Path.of(dir).resolve(volume);
+        }, OVMF_CODE, OVMF_VARS, stateDir.resolve("nvram"), stateDir.resolve("serial"));
+    }
+
+    /** The target path of a pool, or null when there is no such pool. Call under the lock. */
+    private String poolTargetOrNull(String pool) throws LibvirtException {
+        StoragePool p;
+        try {
+            p = conn.storagePoolLookupByName(pool);
+        } catch (LibvirtException e) {
+            if (code(e) == ErrorNumber.VIR_ERR_NO_STORAGE_POOL) {
+                return null;
+            }
+            throw e;
+        }
+        try {
+            return firstText(DomainMetadata.Xml.parse(p.getXMLDesc(0)).getDocumentElement(), "path");
+        } finally {
+            free(p);
+        }
+    }
+
+    /**
+     * Makes sure a persistent directory pool {@code name} exists, targets {@code path} (created if missing),
+     * is active and starts with libvirtd. Idempotent; an existing pool of that name is kept as it is (only
+     * started and marked autostart), whatever its target.
+     */
+    public void ensureDirPool(String name, Path path) {
+        run("set up storage pool " + name, () -> {
+            try {
+                Files.createDirectories(path);
+            } catch (IOException e) {
+                throw new HypervisorException("cannot set up storage pool " + name + ": cannot create " + path
+                        + ": " + e.getMessage(), e);
+            }
+            StoragePool p;
+            try {
+                p = conn.storagePoolLookupByName(name);
+            } catch (LibvirtException e) {
+                if (code(e) != ErrorNumber.VIR_ERR_NO_STORAGE_POOL) {
+                    throw e;
+                }
+                p = conn.storagePoolDefineXML(PoolXml.dir(name, path.toAbsolutePath().normalize().toString()), 0);
+                p.build(0);
+            }
+            try {
+                if (p.isActive() != 1) {
+                    try {
+                        p.create(0);
+                    } catch (LibvirtException e) {
+                        if (p.isActive() != 1) { // started meanwhile by another caller
+                            throw e;
+                        }
+                    }
+                }
+                if (!p.getAutostart()) {
+                    p.setAutostart(1);
+                }
+            } finally {
+                free(p);
+            }
+        });
     }
 
     // ---------------------------------------------------------------- host
@@ -184,6 +308,42 @@ public final class LibvirtHypervisor implements Hypervisor {
                 free(conn.domainDefineXML(DomainXml.build(spec, domainType, now)));
             }
         });
+    }
+
+    /**
+     * The test driver's shape ({@link DomainXml}) unless this is a real QEMU host and the spec carries the
+     * full config: then {@link QemuDomainXml} with the UUID kept. A config the translation refuses fails the
+     * define with the translation's message (it names the config key).
+     */
+    private String domainXml(DomainSpec spec, String uuid) {
+        if (!realQemu() || spec.config() == null || spec.type() != org.fabricve.core.config.GuestType.QEMU) {
+            return DomainXml.build(spec, domainType, uuid);
+        }
+        Accel accel = domainType == DomainType.KVM ? Accel.KVM : Accel.TCG;
+        String xml;
+        try {
+            xml = QemuDomainXml.build(spec.vmid(), spec.name(), spec.config(), accel,
+                    hostPaths(new java.util.HashMap<>()));
+        } catch (IllegalArgumentException e) {
+            throw new HypervisorException(e.getMessage(), e);
+        }
+        try {
+            Files.createDirectories(stateDir.resolve("serial"));
+            Files.createDirectories(stateDir.resolve("nvram"));
+        } catch (IOException e) {
+            throw new HypervisorException("cannot create " + stateDir + ": " + e.getMessage(), e);
+        }
+        return uuid == null ? xml : withUuid(xml, uuid);
+    }
+
+    /** Inserts {@code <uuid>} right after the domain's {@code <name>} (the translation writes none). */
+    static String withUuid(String xml, String uuid) {
+        int at = xml.indexOf("</name>");
+        if (at < 0 || xml.contains("<uuid>")) {
+            return xml;
+        }
+        at += "</name>".length();
+        return xml.substring(0, at) + "<uuid>" + uuid + "</uuid>" + xml.substring(at);
     }
 
     private String uuidOrNull(String name) throws LibvirtException {
@@ -401,6 +561,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     @Override
     public List<VolumeInfo> volumes(String pool) {
         return onPool("list volumes of", pool, p -> {
+            refresh(p);
             List<VolumeInfo> out = new ArrayList<>();
             for (String name : p.listVolumes()) {
                 StorageVol v;
@@ -509,6 +670,13 @@ public final class LibvirtHypervisor implements Hypervisor {
         boolean stopped = !state.active();
         return new DomainStatus(d.getName(), d.getUUIDString(), state, info.nrVirtCpu, info.maxMem * 1024L,
                 stopped ? 0 : info.memory * 1024L, stopped ? 0 : info.cpuTime);
+    }
+
+    /** Re-reads an active pool's content (files copied into its directory by hand appear). */
+    private void refresh(StoragePool p) throws LibvirtException {
+        if (domainType != DomainType.TEST && p.isActive() == 1) {
+            p.refresh(0);
+        }
     }
 
     private static VolumeInfo volumeInfo(String pool, StorageVol v) throws LibvirtException {
