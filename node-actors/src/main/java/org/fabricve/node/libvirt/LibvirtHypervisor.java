@@ -200,8 +200,8 @@ public final class LibvirtHypervisor implements Hypervisor {
 
     /**
      * Makes sure a persistent directory pool {@code name} exists, targets {@code path} (created if missing),
-     * is active and starts with libvirtd. Idempotent; an existing pool of that name is kept as it is (only
-     * started and marked autostart), whatever its target.
+     * is active and starts with libvirtd. Idempotent. An existing pool of that name that targets another
+     * directory is stopped and redefined (its files stay where they are; libvirt forgets them).
      */
     public void ensureDirPool(String name, Path path) {
         run("set up storage pool " + name, () -> {
@@ -218,7 +218,22 @@ public final class LibvirtHypervisor implements Hypervisor {
                 if (code(e) != ErrorNumber.VIR_ERR_NO_STORAGE_POOL) {
                     throw e;
                 }
-                p = conn.storagePoolDefineXML(PoolXml.dir(name, path.toAbsolutePath().normalize().toString()), 0);
+                p = null;
+            }
+            String target = path.toAbsolutePath().normalize().toString();
+            if (p != null) {
+                String now = firstText(DomainMetadata.Xml.parse(p.getXMLDesc(0)).getDocumentElement(), "path");
+                if (!target.equals(now)) {
+                    if (p.isActive() == 1) {
+                        p.destroy();
+                    }
+                    p.undefine();
+                    free(p);
+                    p = null;
+                }
+            }
+            if (p == null) {
+                p = conn.storagePoolDefineXML(PoolXml.dir(name, target), 0);
                 p.build(0);
             }
             try {
