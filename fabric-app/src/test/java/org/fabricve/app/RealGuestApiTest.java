@@ -117,7 +117,12 @@ class RealGuestApiTest {
         long t0 = System.nanoTime();
         api.runTask(N, base + "/status/start", params());
         long started = ms(t0);
-        awaitMarker(serialLog, Duration.ofSeconds(45));
+        try {
+            awaitMarker(serialLog, Duration.ofSeconds(45));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nlive XML:\n"
+                    + run(Duration.ofSeconds(30), "virsh", "-c", URI, "dumpxml", domain).output, e);
+        }
         long marker = ms(t0);
         System.out.printf("realguest: start request to %s %d ms (start task %d ms)%n", MARKER, marker, started);
 

@@ -30,7 +30,6 @@ import org.libvirt.NodeInfo;
 import org.libvirt.StoragePool;
 import org.libvirt.StoragePoolInfo;
 import org.libvirt.StorageVol;
-import org.libvirt.StorageVolInfo;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
@@ -312,7 +311,7 @@ public final class LibvirtHypervisor implements Hypervisor {
         run("define domain " + spec.name(), () -> {
             String uuid = uuidOrNull(spec.name());
             try {
-                free(conn.domainDefineXML(DomainXml.build(spec, domainType, uuid)));
+                free(conn.domainDefineXML(domainXml(spec, uuid)));
             } catch (LibvirtException e) {
                 // defined meanwhile by another caller: libvirt refuses the same name with a new UUID;
                 // redefine once with the UUID that won
@@ -320,7 +319,7 @@ public final class LibvirtHypervisor implements Hypervisor {
                 if (now == null) {
                     throw e;
                 }
-                free(conn.domainDefineXML(DomainXml.build(spec, domainType, now)));
+                free(conn.domainDefineXML(domainXml(spec, now)));
             }
         });
     }
@@ -589,13 +588,43 @@ public final class LibvirtHypervisor implements Hypervisor {
                     throw e;
                 }
                 try {
-                    out.add(volumeInfo(pool, v));
+                    Element root = DomainMetadata.Xml.parse(v.getXMLDesc(0)).getDocumentElement();
+                    if ("dir".equals(root.getAttribute("type"))) {
+                        // a content folder of a dir pool (iso/, vztmpl/): libvirt does not descend into it
+                        contentFiles(pool, name, v.getPath(), out);
+                    } else {
+                        out.add(volumeInfo(pool, v));
+                    }
                 } finally {
                     free(v);
                 }
             }
             return out;
         });
+    }
+
+    /** Content folders whose files are listed as volumes {@code FOLDER/FILE}, as Proxmox names them. */
+    private static final Set<String> CONTENT_FOLDERS = Set.of("iso", "vztmpl");
+
+    private static void contentFiles(String pool, String folder, String path, List<VolumeInfo> out) {
+        if (!CONTENT_FOLDERS.contains(folder) || path == null) {
+            return;
+        }
+        try (var files = Files.list(Path.of(path))) {
+            files.filter(Files::isRegularFile).sorted().forEach(f -> {
+                long size;
+                try {
+                    size = Files.size(f);
+                } catch (IOException e) {
+                    return; // vanished meanwhile
+                }
+                String file = f.getFileName().toString();
+                String format = folder.equals("iso") ? "iso" : file.endsWith(".tar.gz") ? "tgz" : "raw";
+                out.add(new VolumeInfo(pool, folder + "/" + file, f.toString(), size, size, format));
+            });
+        } catch (IOException e) {
+            throw new HypervisorException("cannot list " + path + ": " + e.getMessage(), e);
+        }
     }
 
     // ---------------------------------------------------------------- for TestHost.saveState
@@ -694,15 +723,32 @@ public final class LibvirtHypervisor implements Hypervisor {
         }
     }
 
+    /**
+     * Read from the volume's XML, not virStorageVolGetInfo: libvirt-java 0.5.4 maps the volume type to an
+     * enum that lacks newer types (a directory volume fails an assertion there).
+     */
     private static VolumeInfo volumeInfo(String pool, StorageVol v) throws LibvirtException {
-        StorageVolInfo info = v.getInfo();
         Element root = DomainMetadata.Xml.parse(v.getXMLDesc(0)).getDocumentElement();
         String format = null;
         NodeList formats = root.getElementsByTagName("format");
         if (formats.getLength() > 0) {
             format = ((Element) formats.item(0)).getAttribute("type");
         }
-        return new VolumeInfo(pool, v.getName(), v.getPath(), info.capacity, info.allocation, format);
+        return new VolumeInfo(pool, v.getName(), v.getPath(), bytes(root, "capacity"), bytes(root, "allocation"),
+                format);
+    }
+
+    /** A size element of volume XML; libvirt writes bytes ({@code unit='bytes'}) in its output. */
+    private static long bytes(Element root, String tag) {
+        String text = firstText(root, tag);
+        if (text == null || text.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static String firstText(Element root, String tag) {
