@@ -99,6 +99,10 @@ class RealGuestApiTest {
         Files.copy(iso, images.resolve("iso").resolve("fabric-test.iso"), StandardCopyOption.REPLACE_EXISTING);
         assertThat(poolTarget()).isEqualTo(images.toString());
 
+        // the pool lists what was copied into it, as Proxmox's storage content does
+        JsonNode isos = api.get("/nodes/" + N + "/storage/local/content?content=iso").data();
+        assertThat(isos.findValuesAsText("volid")).contains("local:iso/fabric-test.iso");
+
         vmid = 90_000 + ThreadLocalRandom.current().nextInt(9_000);
         String base = "/nodes/" + N + "/qemu/" + vmid;
         api.runTask(N, "/nodes/" + N + "/qemu", params("vmid", String.valueOf(vmid), "name", "realguest",
