@@ -21,7 +21,8 @@
 set -euo pipefail
 
 PACKAGES=(qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-daemon-driver-qemu
-          libvirt-daemon-driver-lxc libvirt-clients busybox-static cpio lxc rsync)
+          libvirt-daemon-driver-lxc libvirt-clients busybox-static cpio lxc rsync
+          isolinux syslinux-common genisoimage)
 SOCKET=/run/libvirt/libvirt-sock
 PIDFILE=/run/libvirtd.pid
 SOCKET_DEADLINE_S=${FABRIC_LIBVIRTD_DEADLINE_S:-20}

@@ -39,6 +39,7 @@ import org.fabricve.node.GuestEntity;
 import org.fabricve.node.NodeAgent;
 import org.fabricve.node.NodeEntity;
 import org.fabricve.node.StorageEntity;
+import org.fabricve.node.libvirt.DomainType;
 import org.fabricve.node.libvirt.LibvirtHypervisor;
 import org.fabricve.node.libvirt.TestHost;
 import org.fabricve.persistence.EventFeed;
@@ -179,7 +180,13 @@ public final class FabricNode implements AutoCloseable {
         List<Host> hosts = new java.util.ArrayList<>();
         try {
             if (settings.libvirtUri().isPresent()) {
-                hosts.add(new Host(settings.nodeName(), LibvirtHypervisor.connect(settings.libvirtUri().get()), null));
+                LibvirtHypervisor real = LibvirtHypervisor.connect(settings.libvirtUri().get(), dataDir.resolve("state"));
+                hosts.add(new Host(settings.nodeName(), real, null));
+                if (real.domainType() != DomainType.TEST) {
+                    // a real host keeps the local storage as a libvirt dir pool, like Proxmox's /var/lib/vz
+                    real.ensureDirPool("local", poolDir);
+                    Files.createDirectories(poolDir.resolve("iso"));
+                }
                 return hosts;
             }
             for (int i = 1; i <= settings.simulatedHosts(); i++) {
@@ -188,6 +195,9 @@ public final class FabricNode implements AutoCloseable {
                 hosts.add(new Host(node, LibvirtHypervisor.connect(simulatedHost(hostFile, poolDir, node)), hostFile));
             }
             return hosts;
+        } catch (IOException e) {
+            hosts.forEach(h -> h.hypervisor().close());
+            throw new IllegalStateException("cannot set up the local storage in " + poolDir + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             hosts.forEach(h -> h.hypervisor().close());
             throw e;

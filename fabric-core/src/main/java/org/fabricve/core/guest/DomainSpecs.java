@@ -37,6 +37,6 @@ public final class DomainSpecs {
         }
         String title = guest.config().name() != null ? guest.config().name() : Guest.label(guest.type(), guest.vmid());
         return new DomainSpec(Guest.domainName(guest.vmid()), guest.type(), guest.vmid(), title,
-                guest.config().memoryMiB(), guest.config().vcpus(), disks, nics);
+                guest.config().memoryMiB(), guest.config().vcpus(), disks, nics, guest.config());
     }
 }

@@ -1,5 +1,6 @@
 package org.fabricve.node.libvirt;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +17,9 @@ import org.fabricve.core.hypervisor.HypervisorException;
 import org.fabricve.core.hypervisor.PoolInfo;
 import org.fabricve.core.hypervisor.RunState;
 import org.fabricve.core.hypervisor.VolumeInfo;
+import org.fabricve.node.libvirt.xml.Accel;
+import org.fabricve.node.libvirt.xml.HostPaths;
+import org.fabricve.node.libvirt.xml.QemuDomainXml;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
@@ -26,7 +30,6 @@ import org.libvirt.NodeInfo;
 import org.libvirt.StoragePool;
 import org.libvirt.StoragePoolInfo;
 import org.libvirt.StorageVol;
-import org.libvirt.StorageVolInfo;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
@@ -57,22 +60,47 @@ public final class LibvirtHypervisor implements Hypervisor {
     private final String uri;
     private final DomainType domainType;
     private final String hostnameOverride;
+    private final Path stateDir;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
-    private LibvirtHypervisor(Connect conn, String uri, DomainType domainType, String hostnameOverride) {
+    /** OVMF firmware as Debian's ovmf package installs it. */
+    static final Path OVMF_CODE = Path.of("/usr/share/OVMF/OVMF_CODE_4M.fd");
+    static final Path OVMF_VARS = Path.of("/usr/share/OVMF/OVMF_VARS_4M.fd");
+
+    private LibvirtHypervisor(Connect conn, String uri, DomainType domainType, String hostnameOverride,
+                              Path stateDir) {
         this.conn = conn;
         this.uri = uri;
         this.domainType = domainType;
         this.hostnameOverride = hostnameOverride;
+        this.stateDir = stateDir;
+    }
+
+    /**
+     * Opens a read-write connection with a fresh temporary state directory (see
+     * {@link #connect(String, Path)}).
+     */
+    public static LibvirtHypervisor connect(String uri) {
+        Path stateDir;
+        try {
+            stateDir = Files.createTempDirectory("fabric-libvirt-state");
+        } catch (IOException e) {
+            throw new HypervisorException("cannot create a state directory: " + e.getMessage(), e);
+        }
+        return connect(uri, stateDir);
     }
 
     /**
      * Opens a read-write connection. For a test:///ABS/PATH.xml host written by {@link TestHost} (see
      * {@link TestHost#uri}), the host name is the one written into the file (the test driver itself reports
      * the real machine's name).
+     *
+     * @param stateDir where this host keeps per-guest files of real guests: {@code nvram/} (OVMF variables)
+     *                 and {@code serial/} (serial port logs, {@link #serialLog})
      */
-    public static LibvirtHypervisor connect(String uri) {
+    public static LibvirtHypervisor connect(String uri, Path stateDir) {
+        Path state = stateDir.toAbsolutePath().normalize();
         Connect c;
         try {
             c = new Connect(uri, false);
@@ -86,7 +114,7 @@ public final class LibvirtHypervisor implements Hypervisor {
                     && c.getCapabilities().contains("<domain type='kvm'");
             DomainType type = DomainType.forDriver(driver, kvmOffered);
             String hostname = type == DomainType.TEST ? testHostname(uri) : null;
-            return new LibvirtHypervisor(c, uri, type, hostname);
+            return new LibvirtHypervisor(c, uri, type, hostname, state);
         } catch (LibvirtException | RuntimeException e) {
             try {
                 c.close();
@@ -114,6 +142,116 @@ public final class LibvirtHypervisor implements Hypervisor {
     /** The domain type written into domain XML on this connection. */
     public DomainType domainType() {
         return domainType;
+    }
+
+    /** Where this host keeps per-guest files of real guests. */
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    /** Where serial port {@code port} of QEMU guest {@code vmid} is logged on a real hypervisor. */
+    public Path serialLog(int vmid, int port) {
+        return hostPaths(null).serialLog(vmid, port);
+    }
+
+    /** Whether domains are translated from the full guest config ({@link QemuDomainXml}). */
+    private boolean realQemu() {
+        return domainType == DomainType.KVM || domainType == DomainType.QEMU;
+    }
+
+    /**
+     * Host paths for the full translation: volumes resolve to the target path of the libvirt pool named
+     * like the storage (read once per call through {@code poolPaths}, null for an unknown pool).
+     */
+    private HostPaths hostPaths(java.util.Map<String, String> poolPaths) {
+        return new HostPaths((storage, volume) -> {
+            if (poolPaths == null) {
+                return null;
+            }
+            String dir = poolPaths.computeIfAbsent(storage, s -> {
+                try {
+                    return poolTargetOrNull(s);
+                } catch (LibvirtException e) {
+                    throw new HypervisorException("cannot read storage pool " + s + ": " + message(e), e);
+                }
+            });
+            return dir == null ? null : Path.of(dir).resolve(volume);
+        }, OVMF_CODE, OVMF_VARS, stateDir.resolve("nvram"), stateDir.resolve("serial"));
+    }
+
+    /** The target path of a pool, or null when there is no such pool. Call under the lock. */
+    private String poolTargetOrNull(String pool) throws LibvirtException {
+        StoragePool p;
+        try {
+            p = conn.storagePoolLookupByName(pool);
+        } catch (LibvirtException e) {
+            if (code(e) == ErrorNumber.VIR_ERR_NO_STORAGE_POOL) {
+                return null;
+            }
+            throw e;
+        }
+        try {
+            return firstText(DomainMetadata.Xml.parse(p.getXMLDesc(0)).getDocumentElement(), "path");
+        } finally {
+            free(p);
+        }
+    }
+
+    /**
+     * Makes sure a persistent directory pool {@code name} exists, targets {@code path} (created if missing),
+     * is active and starts with libvirtd. Idempotent. An existing pool of that name that targets another
+     * directory is stopped and redefined (its files stay where they are; libvirt forgets them).
+     */
+    public void ensureDirPool(String name, Path path) {
+        run("set up storage pool " + name, () -> {
+            try {
+                Files.createDirectories(path);
+            } catch (IOException e) {
+                throw new HypervisorException("cannot set up storage pool " + name + ": cannot create " + path
+                        + ": " + e.getMessage(), e);
+            }
+            StoragePool p;
+            try {
+                p = conn.storagePoolLookupByName(name);
+            } catch (LibvirtException e) {
+                if (code(e) != ErrorNumber.VIR_ERR_NO_STORAGE_POOL) {
+                    throw e;
+                }
+                p = null;
+            }
+            String target = path.toAbsolutePath().normalize().toString();
+            if (p != null) {
+                String now = firstText(DomainMetadata.Xml.parse(p.getXMLDesc(0)).getDocumentElement(), "path");
+                if (!target.equals(now)) {
+                    if (p.isActive() == 1) {
+                        p.destroy();
+                    }
+                    p.undefine();
+                    free(p);
+                    p = null;
+                }
+            }
+            if (p == null) {
+                p = conn.storagePoolDefineXML(PoolXml.dir(name, target), 0);
+                p.build(0);
+            }
+            try {
+                if (p.isActive() != 1) {
+                    try {
+                        p.create(0);
+                    } catch (LibvirtException e) {
+                        if (p.isActive() != 1) { // started meanwhile by another caller
+                            throw e;
+                        }
+                    }
+                }
+                if (!p.getAutostart()) {
+                    p.setAutostart(1);
+                }
+            } finally {
+                free(p);
+            }
+        });
     }
 
     // ---------------------------------------------------------------- host
@@ -173,7 +311,7 @@ public final class LibvirtHypervisor implements Hypervisor {
         run("define domain " + spec.name(), () -> {
             String uuid = uuidOrNull(spec.name());
             try {
-                free(conn.domainDefineXML(DomainXml.build(spec, domainType, uuid)));
+                free(conn.domainDefineXML(domainXml(spec, uuid)));
             } catch (LibvirtException e) {
                 // defined meanwhile by another caller: libvirt refuses the same name with a new UUID;
                 // redefine once with the UUID that won
@@ -181,9 +319,45 @@ public final class LibvirtHypervisor implements Hypervisor {
                 if (now == null) {
                     throw e;
                 }
-                free(conn.domainDefineXML(DomainXml.build(spec, domainType, now)));
+                free(conn.domainDefineXML(domainXml(spec, now)));
             }
         });
+    }
+
+    /**
+     * The test driver's shape ({@link DomainXml}) unless this is a real QEMU host and the spec carries the
+     * full config: then {@link QemuDomainXml} with the UUID kept. A config the translation refuses fails the
+     * define with the translation's message (it names the config key).
+     */
+    private String domainXml(DomainSpec spec, String uuid) {
+        if (!realQemu() || spec.config() == null || spec.type() != org.fabricve.core.config.GuestType.QEMU) {
+            return DomainXml.build(spec, domainType, uuid);
+        }
+        Accel accel = domainType == DomainType.KVM ? Accel.KVM : Accel.TCG;
+        String xml;
+        try {
+            xml = QemuDomainXml.build(spec.vmid(), spec.name(), spec.config(), accel,
+                    hostPaths(new java.util.HashMap<>()));
+        } catch (IllegalArgumentException e) {
+            throw new HypervisorException(e.getMessage(), e);
+        }
+        try {
+            Files.createDirectories(stateDir.resolve("serial"));
+            Files.createDirectories(stateDir.resolve("nvram"));
+        } catch (IOException e) {
+            throw new HypervisorException("cannot create " + stateDir + ": " + e.getMessage(), e);
+        }
+        return uuid == null ? xml : withUuid(xml, uuid);
+    }
+
+    /** Inserts {@code <uuid>} right after the domain's {@code <name>} (the translation writes none). */
+    static String withUuid(String xml, String uuid) {
+        int at = xml.indexOf("</name>");
+        if (at < 0 || xml.contains("<uuid>")) {
+            return xml;
+        }
+        at += "</name>".length();
+        return xml.substring(0, at) + "<uuid>" + uuid + "</uuid>" + xml.substring(at);
     }
 
     private String uuidOrNull(String name) throws LibvirtException {
@@ -401,6 +575,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     @Override
     public List<VolumeInfo> volumes(String pool) {
         return onPool("list volumes of", pool, p -> {
+            refresh(p);
             List<VolumeInfo> out = new ArrayList<>();
             for (String name : p.listVolumes()) {
                 StorageVol v;
@@ -413,13 +588,43 @@ public final class LibvirtHypervisor implements Hypervisor {
                     throw e;
                 }
                 try {
-                    out.add(volumeInfo(pool, v));
+                    Element root = DomainMetadata.Xml.parse(v.getXMLDesc(0)).getDocumentElement();
+                    if ("dir".equals(root.getAttribute("type"))) {
+                        // a content folder of a dir pool (iso/, vztmpl/): libvirt does not descend into it
+                        contentFiles(pool, name, v.getPath(), out);
+                    } else {
+                        out.add(volumeInfo(pool, v));
+                    }
                 } finally {
                     free(v);
                 }
             }
             return out;
         });
+    }
+
+    /** Content folders whose files are listed as volumes {@code FOLDER/FILE}, as Proxmox names them. */
+    private static final Set<String> CONTENT_FOLDERS = Set.of("iso", "vztmpl");
+
+    private static void contentFiles(String pool, String folder, String path, List<VolumeInfo> out) {
+        if (!CONTENT_FOLDERS.contains(folder) || path == null) {
+            return;
+        }
+        try (var files = Files.list(Path.of(path))) {
+            files.filter(Files::isRegularFile).sorted().forEach(f -> {
+                long size;
+                try {
+                    size = Files.size(f);
+                } catch (IOException e) {
+                    return; // vanished meanwhile
+                }
+                String file = f.getFileName().toString();
+                String format = folder.equals("iso") ? "iso" : file.endsWith(".tar.gz") ? "tgz" : "raw";
+                out.add(new VolumeInfo(pool, folder + "/" + file, f.toString(), size, size, format));
+            });
+        } catch (IOException e) {
+            throw new HypervisorException("cannot list " + path + ": " + e.getMessage(), e);
+        }
     }
 
     // ---------------------------------------------------------------- for TestHost.saveState
@@ -511,15 +716,39 @@ public final class LibvirtHypervisor implements Hypervisor {
                 stopped ? 0 : info.memory * 1024L, stopped ? 0 : info.cpuTime);
     }
 
+    /** Re-reads an active pool's content (files copied into its directory by hand appear). */
+    private void refresh(StoragePool p) throws LibvirtException {
+        if (domainType != DomainType.TEST && p.isActive() == 1) {
+            p.refresh(0);
+        }
+    }
+
+    /**
+     * Read from the volume's XML, not virStorageVolGetInfo: libvirt-java 0.5.4 maps the volume type to an
+     * enum that lacks newer types (a directory volume fails an assertion there).
+     */
     private static VolumeInfo volumeInfo(String pool, StorageVol v) throws LibvirtException {
-        StorageVolInfo info = v.getInfo();
         Element root = DomainMetadata.Xml.parse(v.getXMLDesc(0)).getDocumentElement();
         String format = null;
         NodeList formats = root.getElementsByTagName("format");
         if (formats.getLength() > 0) {
             format = ((Element) formats.item(0)).getAttribute("type");
         }
-        return new VolumeInfo(pool, v.getName(), v.getPath(), info.capacity, info.allocation, format);
+        return new VolumeInfo(pool, v.getName(), v.getPath(), bytes(root, "capacity"), bytes(root, "allocation"),
+                format);
+    }
+
+    /** A size element of volume XML; libvirt writes bytes ({@code unit='bytes'}) in its output. */
+    private static long bytes(Element root, String tag) {
+        String text = firstText(root, tag);
+        if (text == null || text.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static String firstText(Element root, String tag) {
