@@ -176,6 +176,52 @@ final class ApiClient {
         return upid;
     }
 
+    /** A WebSocket on a guest's serial console: type text, await what the guest prints. */
+    static final class Console implements java.net.http.WebSocket.Listener {
+        private final StringBuffer printed = new StringBuffer();
+        private java.net.http.WebSocket socket;
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data,
+                                                              boolean last) {
+            printed.append(data);
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket ws,
+                                                                java.nio.ByteBuffer data, boolean last) {
+            printed.append(StandardCharsets.UTF_8.decode(data));
+            ws.request(1);
+            return null;
+        }
+
+        void type(String text) throws Exception {
+            socket.sendText(text, true).get(10, TimeUnit.SECONDS);
+        }
+
+        void awaitOutput(String expected, Duration timeout) {
+            Await.until(timeout, "'" + expected + "' on the console (so far: " + printed + ")",
+                    () -> printed.indexOf(expected) >= 0);
+        }
+
+        void close() {
+            socket.abort();
+        }
+    }
+
+    Console console(String path) throws Exception {
+        Console console = new Console();
+        java.net.http.WebSocket.Builder b = http.newWebSocketBuilder();
+        if (ticket != null) {
+            b.header("Cookie", "PVEAuthCookie=" + ticket);
+        }
+        console.socket = b.buildAsync(URI.create(base.replaceFirst("^http", "ws") + path), console)
+                .get(10, TimeUnit.SECONDS);
+        return console;
+    }
+
     /**
      * Opens the event stream (from the head when {@code lastEventId} is null) and returns once the server's
      * hello arrived, so the subscription is in place; later lines arrive in the queue (read with a deadline).

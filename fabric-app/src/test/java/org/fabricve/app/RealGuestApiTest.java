@@ -134,6 +134,17 @@ class RealGuestApiTest {
         assertThat(current.path("status").asText()).isEqualTo("running");
         assertThat(current.path("fabric").path("hypervisor_state").asText()).isEqualTo("running");
 
+        // the serial console through the API: type a command, read its output ("$((40+2))" echoes as typed)
+        long tc = System.nanoTime();
+        ApiClient.Console console = api.console(base + "/serial");
+        try {
+            console.type("echo console-$((40+2))\n");
+            console.awaitOutput("console-42", Duration.ofSeconds(20));
+        } finally {
+            console.close();
+        }
+        System.out.printf("realguest: console round trip through the API %d ms%n", ms(tc));
+
         api.runTask(N, base + "/status/suspend", params());
         current = api.get(base + "/status/current").data();
         assertThat(current.path("qmpstatus").asText()).isEqualTo("paused");

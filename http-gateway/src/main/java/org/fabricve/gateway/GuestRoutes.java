@@ -65,6 +65,7 @@ final class GuestRoutes extends RouteSupport {
                             return ok(List.of(Map.of("subdir", "config"), Map.of("subdir", "status")));
                         }),
                         delete(() -> operate(node, user, vmid, state, GuestOperation.DELETE)))),
+                path("serial", () -> get(() -> serialConsole(node, vmid, state))),
                 path("config", () -> concat(
                         get(() -> ok(configOf(requireGuest(node, vmid, state)))),
                         post(() -> withParams(p -> update(node, user, vmid, state, p, false))),
@@ -172,6 +173,17 @@ final class GuestRoutes extends RouteSupport {
         requireGuest(node, vmid, state);
         Upid upid = fabric.newUpid(node, op.taskType(type), Integer.toString(vmid), user);
         return await(fabric.operate(vmid, op, upid), reply -> ok(GuestReplies.upidOrThrow(reply)));
+    }
+
+    /** Our extension: the guest's ttyS0 over a WebSocket (Proxmox clients use termproxy + vncwebsocket). */
+    private Route serialConsole(String node, int vmid, GuestState state) {
+        Guest guest = requireGuest(node, vmid, state);
+        return await(fabric.serialConsole(node, vmid), pty -> {
+            String path = pty.orElseThrow(() -> ApiException.conflict(guest.label()
+                    + " has no serial console to attach to: it is not running, or its host has no pty consoles"));
+            return handleWebSocketMessages(SerialConsoleBridge.to(java.nio.file.Path.of(path),
+                    org.apache.pekko.stream.Materializer.matFromSystem(fabric.system())));
+        });
     }
 
     private Route current(String node, int vmid, GuestState state) {

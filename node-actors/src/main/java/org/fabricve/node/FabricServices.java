@@ -119,6 +119,14 @@ public final class FabricServices {
                 .orElse(CompletableFuture.completedFuture(Optional.empty()));
     }
 
+    /** The host path of the guest's serial console on its node; empty when it has none or is not running. */
+    public CompletionStage<Optional<String>> serialConsole(String node, int vmid) {
+        return agents.agentFor(node)
+                .map(a -> org.apache.pekko.actor.typed.javadsl.AskPattern.<NodeAgent.Command, Optional<String>>ask(
+                        a, r -> new NodeAgent.QueryConsole(vmid, r), askTimeout, system.scheduler()))
+                .orElse(CompletableFuture.completedFuture(Optional.empty()));
+    }
+
     public CompletionStage<NodeAgent.PoolsResult> pools(String node) {
         return agents.agentFor(node)
                 .map(a -> org.apache.pekko.actor.typed.javadsl.AskPattern.<NodeAgent.Command, NodeAgent.PoolsResult>ask(

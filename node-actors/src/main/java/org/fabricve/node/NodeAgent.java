@@ -53,6 +53,9 @@ public final class NodeAgent {
 
     public record QueryPools(ActorRef<PoolsResult> replyTo) implements Command {}
 
+    /** The host path of a running guest's serial console, if it has one. */
+    public record QueryConsole(int vmid, ActorRef<Optional<String>> replyTo) implements Command {}
+
     public record QueryVolumes(String storage, ActorRef<VolumesResult> replyTo) implements Command {}
 
     public record QueryHost(ActorRef<HostInfo> replyTo) implements Command {}
@@ -135,6 +138,11 @@ public final class NodeAgent {
                 .onMessage(QueryDomain.class, m -> {
                     blocking(() -> settings.hypervisor().domain(Guest.domainName(m.vmid())))
                             .whenComplete((d, failure) -> m.replyTo().tell(failure == null ? d : Optional.empty()));
+                    return Behaviors.same();
+                })
+                .onMessage(QueryConsole.class, m -> {
+                    blocking(() -> settings.hypervisor().serialConsole(Guest.domainName(m.vmid())))
+                            .whenComplete((p, failure) -> m.replyTo().tell(failure == null ? p : Optional.empty()));
                     return Behaviors.same();
                 })
                 .onMessage(QueryPools.class, m -> {

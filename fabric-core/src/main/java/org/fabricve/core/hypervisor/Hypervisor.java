@@ -49,6 +49,12 @@ public interface Hypervisor extends AutoCloseable {
 
     void resume(String name);
 
+    /**
+     * The host path of the running domain's first serial console (a pty), where its ttyS0 can be read and
+     * typed; empty when the domain does not run or has no such console (simulated hosts have none).
+     */
+    Optional<String> serialConsole(String name);
+
     /** Storage pools of this host. */
     List<PoolInfo> pools();
 

@@ -306,6 +306,28 @@ public final class LibvirtHypervisor implements Hypervisor {
         });
     }
 
+    private static final java.util.regex.Pattern SERIAL_PTY = java.util.regex.Pattern.compile(
+            "<serial type=['\"]pty['\"]>\\s*<source path=['\"](/dev/pts/[0-9]+)['\"]");
+
+    @Override
+    public Optional<String> serialConsole(String name) {
+        return call("read the console of domain " + name, () -> {
+            Domain d = lookupOrNull(name);
+            if (d == null) {
+                return Optional.empty();
+            }
+            try {
+                if (d.isActive() != 1) {
+                    return Optional.empty();
+                }
+                java.util.regex.Matcher m = SERIAL_PTY.matcher(d.getXMLDesc(0));
+                return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+            } finally {
+                free(d);
+            }
+        });
+    }
+
     @Override
     public void define(DomainSpec spec) {
         run("define domain " + spec.name(), () -> {
