@@ -59,7 +59,7 @@ final class UpCommand implements Callable<Integer> {
         if (!tlsValue.equals("on") && !tlsValue.equals("off")) {
             throw new IllegalArgumentException("--tls / FABRIC_TLS must be 'on' or 'off', not '" + tlsValue + "'");
         }
-        String host = InetAddress.getLocalHost().getHostName().replaceAll("\\..*$", "");
+        String host = defaultNodeName();
         String given = first(dataDir != null ? dataDir.toString() : null, env("FABRIC_DATA_DIR"), null);
         // ./fabric runs from the repository: a relative path the user gave means the directory they were in
         Path data = given == null ? Path.of("data")
@@ -77,6 +77,24 @@ final class UpCommand implements Callable<Integer> {
                 NodeSettings.DEFAULT_RECONCILE_INTERVAL,
                 simulatedHosts != null ? simulatedHosts
                         : number("--simulated-hosts / FABRIC_SIMULATED_HOSTS", env("FABRIC_SIMULATED_HOSTS"), 1));
+    }
+
+    /**
+     * The host's short name, as Proxmox names a node; read from the kernel so that a name the resolver does
+     * not know still works.
+     */
+    static String defaultNodeName() {
+        String name;
+        try {
+            name = java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (java.io.IOException | RuntimeException e) {
+            try {
+                name = InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e2) {
+                name = "localhost";
+            }
+        }
+        return name.replaceAll("\\..*$", "");
     }
 
     private static void printBanner(FabricNode node) {
