@@ -2,7 +2,6 @@ package org.fabricve.node;
 
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -38,19 +37,9 @@ public final class AgentDirectory {
         return Optional.ofNullable(ref != null ? ref : listed.get(node));
     }
 
-    public Set<String> onlineNodes() {
-        var all = new java.util.HashSet<>(listed.keySet());
-        all.addAll(local.keySet());
-        return Set.copyOf(all);
-    }
-
     /** Agents of this member are known at once; a receptionist listing may not include them yet. */
     void putLocal(String node, ActorRef<NodeAgent.Command> agent) {
         local.put(node, agent);
-    }
-
-    void removeLocal(String node) {
-        local.remove(node);
     }
 
     private Behavior<Receptionist.Listing> listener() {

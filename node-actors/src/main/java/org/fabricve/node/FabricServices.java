@@ -102,10 +102,6 @@ public final class FabricServices {
                 askTimeout);
     }
 
-    public CompletionStage<NodeState> node(String node) {
-        return sharding.entityRefFor(NodeEntity.TYPE_KEY, node).ask(NodeEntity.Get::new, askTimeout);
-    }
-
     public CompletionStage<Done> defineStorage(StorageDefinition definition) {
         return sharding.entityRefFor(StorageEntity.TYPE_KEY, definition.storage())
                 .ask(r -> new StorageEntity.Define(definition, r), askTimeout);
@@ -141,14 +137,6 @@ public final class FabricServices {
                         a, r -> new NodeAgent.QueryVolumes(storage, r), askTimeout, system.scheduler()))
                 .orElse(CompletableFuture.completedFuture(
                         new NodeAgent.VolumesResult(List.of(), "node '" + node + "' is offline")));
-    }
-
-    /** Asks the node's agent to reconcile now; completes when that look is done. */
-    public CompletionStage<Done> reconcile(String node) {
-        return agents.agentFor(node)
-                .map(a -> org.apache.pekko.actor.typed.javadsl.AskPattern.<NodeAgent.Command, Done>ask(
-                        a, NodeAgent.Reconcile::new, askTimeout, system.scheduler()))
-                .orElse(CompletableFuture.failedFuture(new IllegalStateException("node '" + node + "' is offline")));
     }
 
     public Optional<HostInfo> host(String node) {

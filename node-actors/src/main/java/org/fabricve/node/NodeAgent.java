@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -46,8 +45,8 @@ public final class NodeAgent {
     /** Run the guest's active operation and report to its entity. */
     public record Execute(Guest guest, ActiveOperation operation) implements Command {}
 
-    /** Compare journal and hypervisor now; replyTo (may be null) hears when the look is done. */
-    public record Reconcile(ActorRef<Done> replyTo) implements Command {}
+    /** Compare journal and hypervisor now (the timer sends it; a look already under way absorbs it). */
+    public record Reconcile() implements Command {}
 
     public record QueryDomain(int vmid, ActorRef<Optional<DomainStatus>> replyTo) implements Command {}
 
@@ -58,13 +57,11 @@ public final class NodeAgent {
 
     public record QueryVolumes(String storage, ActorRef<VolumesResult> replyTo) implements Command {}
 
-    public record QueryHost(ActorRef<HostInfo> replyTo) implements Command {}
-
     public record PoolsResult(List<PoolInfo> pools, String error) implements FabricSerializable {}
 
     public record VolumesResult(List<VolumeInfo> volumes, String error) implements FabricSerializable {}
 
-    private record ReconcileDone(List<ActorRef<Done>> waiting) implements Command {}
+    private record ReconcileDone() implements Command {}
 
     /** The agent's settings; {@code blocking} is the executor every hypervisor call runs on. */
     public record Settings(String node, Hypervisor hypervisor, HostInfo host, Executor blocking,
@@ -76,7 +73,6 @@ public final class NodeAgent {
     /** When the agent last touched a guest's domain (millis): reconciliation must not undo a newer task. */
     private final Map<Integer, Long> lastActivity = new ConcurrentHashMap<>();
     private boolean reconciling;
-    private final List<ActorRef<Done>> waitingForReconcile = new ArrayList<>();
 
     private NodeAgent(Settings settings) {
         this.settings = settings;
@@ -91,8 +87,8 @@ public final class NodeAgent {
                     .tell(new NodeEntity.Register(settings.host()));
             NodeAgent agent = new NodeAgent(settings);
             return Behaviors.withTimers(timers -> {
-                timers.startTimerWithFixedDelay(new Reconcile(null), settings.reconcileInterval());
-                ctx.getSelf().tell(new Reconcile(null));
+                timers.startTimerWithFixedDelay(new Reconcile(), settings.reconcileInterval());
+                ctx.getSelf().tell(new Reconcile());
                 return agent.behavior(ctx);
             });
         });
@@ -105,34 +101,22 @@ public final class NodeAgent {
                     return Behaviors.same();
                 })
                 .onMessage(Reconcile.class, m -> {
-                    if (m.replyTo() != null) {
-                        waitingForReconcile.add(m.replyTo());
-                    }
+                    // while stopping, the hypervisor connection is about to close: a look would only fail
                     boolean stopping = org.apache.pekko.actor.CoordinatedShutdown.get(ctx.getSystem())
                             .getShutdownReason().isPresent();
-                    if (stopping) {
-                        // the hypervisor connection is about to close; a look now would only fail
-                        waitingForReconcile.forEach(r -> r.tell(Done.getInstance()));
-                        waitingForReconcile.clear();
-                    } else if (!reconciling) {
+                    if (!stopping && !reconciling) {
                         reconciling = true;
-                        var waiting = List.copyOf(waitingForReconcile);
-                        waitingForReconcile.clear();
                         blocking(this::reconcileOnce).whenComplete((ok, failure) -> {
                             if (failure != null) {
                                 LOG.warn("reconciliation of node {} failed: {}", settings.node(), failure.getMessage());
                             }
-                            ctx.getSelf().tell(new ReconcileDone(waiting));
+                            ctx.getSelf().tell(new ReconcileDone());
                         });
                     }
                     return Behaviors.same();
                 })
                 .onMessage(ReconcileDone.class, m -> {
                     reconciling = false;
-                    m.waiting().forEach(r -> r.tell(Done.getInstance()));
-                    if (!waitingForReconcile.isEmpty()) {
-                        ctx.getSelf().tell(new Reconcile(null));
-                    }
                     return Behaviors.same();
                 })
                 .onMessage(QueryDomain.class, m -> {
@@ -155,10 +139,6 @@ public final class NodeAgent {
                     blocking(() -> settings.hypervisor().volumes(m.storage())).whenComplete((vols, failure) ->
                             m.replyTo().tell(failure == null ? new VolumesResult(vols, null)
                                     : new VolumesResult(List.of(), rootMessage(failure))));
-                    return Behaviors.same();
-                })
-                .onMessage(QueryHost.class, m -> {
-                    m.replyTo().tell(settings.host());
                     return Behaviors.same();
                 })
                 .build();
