@@ -20,14 +20,14 @@ import org.junit.jupiter.api.Assumptions;
  *
  * <p>The tests skip only when told to: {@code FABRIC_SKIP_REALHOST=1}.
  */
-final class RealHost {
+public final class RealHost {
 
     static final String GUEST_MARKER = "FABRIC-GUEST-READY";
 
     private RealHost() {}
 
     /** Skips the calling test class when FABRIC_SKIP_REALHOST=1; otherwise the real stack must work. */
-    static void skipOnlyWhenTold() {
+    public static void skipOnlyWhenTold() {
         Assumptions.assumeFalse("1".equals(System.getenv("FABRIC_SKIP_REALHOST")),
                 "FABRIC_SKIP_REALHOST=1: real-host tests skipped");
     }
@@ -60,7 +60,7 @@ final class RealHost {
     }
 
     /** Runs scripts/realhost-setup.sh unless both libvirt drivers already answer. */
-    static synchronized void ensureDaemon(String uri) {
+    public static synchronized void ensureDaemon(String uri) {
         if (hasVirsh() && answers(uri)) {
             return;
         }
