@@ -3,14 +3,16 @@ package org.fabricve.app;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import org.fabricve.persistence.JournalStore;
 
 /**
  * Everything a member needs to start, each settable by flag or environment variable (see {@link UpCommand}).
  * {@code libvirtUri} empty means: simulate this node's host with a libvirt test-driver file in the data directory.
+ * {@code join} is the cluster address (HOST:PORT) of a member to join; empty starts a new cluster.
  */
 public record NodeSettings(Path dataDir, String nodeName, String bindHost, int apiPort, int clusterPort, boolean tls,
                            Optional<String> libvirtUri, Optional<String> rootPassword, Duration reconcileInterval,
-                           int simulatedHosts) {
+                           int simulatedHosts, JournalStore store, Optional<String> join) {
 
     public static final int DEFAULT_API_PORT = 8006;
     public static final int DEFAULT_CLUSTER_PORT = 25520;
@@ -38,6 +40,6 @@ public record NodeSettings(Path dataDir, String nodeName, String bindHost, int a
 
     public NodeSettings withApiPort(int port) {
         return new NodeSettings(dataDir, nodeName, bindHost, port, clusterPort, tls, libvirtUri, rootPassword,
-                reconcileInterval, simulatedHosts);
+                reconcileInterval, simulatedHosts, store, join);
     }
 }

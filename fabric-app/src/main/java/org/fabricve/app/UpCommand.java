@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.fabricve.persistence.JournalStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -76,7 +77,9 @@ final class UpCommand implements Callable<Integer> {
                 Optional.ofNullable(env("FABRIC_ROOT_PASSWORD")).filter(p -> !p.isEmpty()),
                 NodeSettings.DEFAULT_RECONCILE_INTERVAL,
                 simulatedHosts != null ? simulatedHosts
-                        : number("--simulated-hosts / FABRIC_SIMULATED_HOSTS", env("FABRIC_SIMULATED_HOSTS"), 1));
+                        : number("--simulated-hosts / FABRIC_SIMULATED_HOSTS", env("FABRIC_SIMULATED_HOSTS"), 1),
+                new JournalStore.EmbeddedH2(),
+                Optional.empty());
     }
 
     /**

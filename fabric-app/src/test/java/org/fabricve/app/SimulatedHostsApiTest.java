@@ -22,7 +22,7 @@ class SimulatedHostsApiTest {
     void eachSimulatedHostIsANodeWithItsOwnHypervisor() throws Exception {
         NodeSettings base = TestNodes.settings(dataDir, Optional.empty());
         NodeSettings three = new NodeSettings(base.dataDir(), base.nodeName(), base.bindHost(), 0, 0, true,
-                Optional.empty(), Optional.empty(), Duration.ofMillis(300), 3);
+                Optional.empty(), Optional.empty(), Duration.ofMillis(300), 3, base.store(), Optional.empty());
         try (FabricNode node = FabricNode.start(three)) {
             ApiClient api = ApiClient.loggedIn(node);
             List<String> names = new ArrayList<>();
@@ -49,7 +49,8 @@ class SimulatedHostsApiTest {
     void simulatedHostsNeedTheSimulator() {
         NodeSettings base = TestNodes.settings(dataDir, Optional.empty());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new NodeSettings(base.dataDir(), "pve1",
-                        "127.0.0.1", 0, 0, true, Optional.of("qemu:///system"), Optional.empty(), Duration.ofSeconds(1), 2))
+                        "127.0.0.1", 0, 0, true, Optional.of("qemu:///system"), Optional.empty(), Duration.ofSeconds(1), 2,
+                        base.store(), Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("simulated hosts");
     }
 }

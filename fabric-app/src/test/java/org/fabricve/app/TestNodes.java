@@ -3,6 +3,7 @@ package org.fabricve.app;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import org.fabricve.persistence.JournalStore;
 
 /** Real single-node fabrics for tests: free ports, a temp data directory, HTTPS, a fast reconciliation loop. */
 final class TestNodes {
@@ -13,7 +14,7 @@ final class TestNodes {
 
     static NodeSettings settings(Path dataDir, Optional<String> libvirtUri) {
         return new NodeSettings(dataDir, NODE, "127.0.0.1", 0, 0, true, libvirtUri, Optional.empty(),
-                Duration.ofMillis(300), 1);
+                Duration.ofMillis(300), 1, new JournalStore.EmbeddedH2(), Optional.empty());
     }
 
     static FabricNode start(Path dataDir) throws Exception {

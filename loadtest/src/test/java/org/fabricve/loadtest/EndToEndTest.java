@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import org.fabricve.persistence.JournalStore;
 import org.fabricve.app.FabricNode;
 import org.fabricve.app.NodeSettings;
 import org.junit.jupiter.api.AfterAll;
@@ -27,7 +28,8 @@ class EndToEndTest {
     @BeforeAll
     static void startNode() throws Exception {
         node = FabricNode.start(new NodeSettings(dir.resolve("data"), "pve1", "127.0.0.1", 0, 0, false,
-                Optional.empty(), Optional.of("loadtest-password"), Duration.ofSeconds(10), 3));
+                Optional.empty(), Optional.of("loadtest-password"), Duration.ofSeconds(10), 3,
+                new JournalStore.EmbeddedH2(), Optional.empty()));
     }
 
     @AfterAll
