@@ -33,7 +33,7 @@ class ClusterMembershipTest {
     static final Duration SETTLE = Duration.ofSeconds(30);
 
     @TempDir
-    Path tmp;
+    static Path tmp;
     final JournalStore store = ClusterMembers.sharedStore("membership");
     FabricNode pve1;
     FabricNode pve2;
@@ -137,7 +137,7 @@ class ClusterMembershipTest {
                 .containsExactly("local:vm-100-disk-0");
         api1.runTask("pve2", "/nodes/pve2/qemu/200/status/stop", params());
         assertThat(api2.get("/nodes/pve2/qemu/200/status/current").data().path("fabric").path("hypervisor_state")
-                .asText()).isEqualTo("shutoff");
+                .asText()).isEqualTo("stopped");
     }
 
     @Test
@@ -201,7 +201,11 @@ class ClusterMembershipTest {
         api2.runTask("pve1", "/nodes/pve1/qemu", params("vmid", "101", "memory", "64"));
         assertThat(api1.delete("/cluster/config/nodes/pve3").status()).isEqualTo(200);
         Await.until(SETTLE, "the node list of two", () -> data(api2, "/cluster/config/nodes").size() == 2);
-        assertThat(statusEntry(api1, "cluster").path("nodes").asInt()).isEqualTo(2);
+        Await.until(SETTLE, "pve1's status of two", () -> statusEntry(api1, "cluster").path("nodes").asInt() == 2);
+        assertThat(data(api1, "/cluster/status")).extracting(e -> e.path("id").asText())
+                .containsExactly("cluster", "node/pve1", "node/pve2");
+        assertThat(nodeStates(api1)).as("the journal still knows pve3, as /etc/pve/nodes keeps a deleted node")
+                .contains("pve3:offline");
     }
 
     @Test

@@ -120,8 +120,8 @@ final class ClusterRoutes extends RouteSupport {
 
     /**
      * Proxmox's cluster status: one {@code cluster} entry (quorate from this member's point of view, nodes =
-     * configured nodes) and one entry per node: the configured list, plus nodes the journal knows that are not
-     * (yet) in it.
+     * configured nodes) and one entry per configured node, as corosync reports them. Before the list holds
+     * anything (a member still starting) the nodes the journal knows stand in.
      */
     private Route status() {
         NodeList list = fabric.health().nodes();
@@ -139,7 +139,9 @@ final class ClusterRoutes extends RouteSupport {
         rows.add(cluster);
         var names = new java.util.TreeSet<String>();
         list.nodes().forEach(n -> names.add(n.name()));
-        fabric.view().nodes().forEach(n -> names.add(n.node()));
+        if (names.isEmpty()) {
+            fabric.view().nodes().forEach(n -> names.add(n.node()));
+        }
         int nextId = list.nodes().stream().mapToInt(ClusterNode::nodeid).max().orElse(0) + 1;
         for (String name : names) {
             var entry = list.node(name);
