@@ -23,7 +23,6 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -34,6 +33,8 @@ import org.fabricve.gateway.security.NodeCertificate;
 import org.fabricve.gateway.security.RootCredentials;
 import org.fabricve.gateway.security.TicketAuthority;
 import org.fabricve.node.AgentDirectory;
+import org.fabricve.node.ClusterHealth;
+import org.fabricve.node.ClusterNodesEntity;
 import org.fabricve.node.FabricServices;
 import org.fabricve.node.GuestEntity;
 import org.fabricve.node.NodeAgent;
@@ -44,6 +45,7 @@ import org.fabricve.node.libvirt.LibvirtHypervisor;
 import org.fabricve.node.libvirt.TestHost;
 import org.fabricve.persistence.EventFeed;
 import org.fabricve.persistence.JournalSchema;
+import org.fabricve.persistence.JournalStore;
 import org.fabricve.persistence.view.ClusterView;
 import org.fabricve.persistence.view.ClusterViewUpdater;
 import org.slf4j.Logger;
@@ -77,6 +79,11 @@ public final class FabricNode implements AutoCloseable {
     }
 
     public static FabricNode start(NodeSettings settings) throws Exception {
+        return start(settings, ConfigFactory.empty());
+    }
+
+    /** {@code extra}: settings layered over fabric.conf (tests use it for a cluster name or faster timings). */
+    static FabricNode start(NodeSettings settings, Config extra) throws Exception {
         long began = System.nanoTime();
         Path dataDir = settings.dataDir();
         Files.createDirectories(dataDir);
@@ -90,10 +97,11 @@ public final class FabricNode implements AutoCloseable {
         List<Host> hosts = connectHosts(settings, dataDir, poolDir);
         LibvirtHypervisor hypervisor = hosts.get(0).hypervisor();
 
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "fabric", config(settings));
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "fabric", config(settings, extra));
         try {
             Cluster cluster = Cluster.get(system);
-            cluster.manager().tell(Join.create(cluster.selfMember().address()));
+            ClusterJoin.joinAndAwaitUp(system, settings.join(),
+                    system.settings().config().getDuration("fabric.join-timeout"));
             JournalSchema.ensure(system, START_TIMEOUT);
 
             ClusterSharding sharding = ClusterSharding.get(system);
@@ -102,14 +110,17 @@ public final class FabricNode implements AutoCloseable {
                     ctx -> GuestEntity.create(Integer.parseInt(ctx.getEntityId()), agents, clock)));
             sharding.init(Entity.of(NodeEntity.TYPE_KEY, ctx -> NodeEntity.create(ctx.getEntityId(), clock)));
             sharding.init(Entity.of(StorageEntity.TYPE_KEY, ctx -> StorageEntity.create(ctx.getEntityId(), clock)));
+            sharding.init(Entity.of(ClusterNodesEntity.TYPE_KEY,
+                    ctx -> ClusterNodesEntity.create(ctx.getEntityId(), clock)));
 
             EventFeed feed = new EventFeed(system);
             ClusterViewUpdater.ReadSide readSide = ClusterViewUpdater.start(system, feed).toCompletableFuture()
                     .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             ClusterView view = readSide.view();
             Duration askTimeout = system.settings().config().getDuration("fabric.ask-timeout");
-            FabricServices services = new FabricServices(system, sharding, view, agents, settings.nodeName(), clock,
-                    askTimeout);
+            ClusterHealth health = ClusterHealth.start(system, view, settings.nodeName());
+            FabricServices services = new FabricServices(system, sharding, view, agents, health, settings.nodeName(),
+                    clock, askTimeout);
 
             String poolPath = hypervisor.pools().stream().filter(p -> p.name().equals("local")).findFirst()
                     .map(p -> p.path()).orElse(poolDir.toString());
@@ -122,7 +133,7 @@ public final class FabricNode implements AutoCloseable {
                 HostInfo info = h.hypervisor().hostInfo();
                 HostInfo named = new HostInfo(h.node(), info.cpus(), info.memoryBytes(), info.cpuModel());
                 system.systemActorOf(NodeAgent.create(new NodeAgent.Settings(h.node(), h.hypervisor(), named,
-                                blocking, view, sharding, agents, settings.reconcileInterval(), clock)),
+                                blocking, view, sharding, agents, settings.reconcileInterval(), clock, health::quorate)),
                         AgentDirectory.actorName(h.node()), org.apache.pekko.actor.typed.Props.empty());
                 CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
                         "release-hypervisor-" + h.node(), () -> releaseHypervisor(h));
@@ -141,6 +152,8 @@ public final class FabricNode implements AutoCloseable {
                     .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-api",
                     () -> binding.unbind().thenApply(x -> Done.getInstance()));
+            ClusterJoin.registerMember(services, view, cluster.selfMember().address(), settings.bindHost(),
+                    binding.localAddress().getPort(), hosts.stream().skip(1).map(Host::node).toList(), START_TIMEOUT);
             LOG.info("node {} started in {} ms (journal, entities, agent, API on port {})", settings.nodeName(),
                     (System.nanoTime() - began) / 1_000_000, binding.localAddress().getPort());
             return new FabricNode(settings, system, binding, credentials, certificate, services);
@@ -228,15 +241,24 @@ public final class FabricNode implements AutoCloseable {
         }
     }
 
-    static Config config(NodeSettings settings) {
+    static Config config(NodeSettings settings, Config extra) {
         Map<String, Object> overrides = new HashMap<>();
         overrides.put("pekko.remote.artery.canonical.port", settings.clusterPort());
+        // the role names the member's node: how membership events map onto the configured node list
+        overrides.put("pekko.cluster.roles", List.of(ClusterHealth.ROLE_PREFIX + settings.nodeName()));
+        // compared by FabricJoinCheck when a member joins another
+        overrides.put("fabric.store", settings.store().name());
         // set the database URL itself: a substitution inside a library's reference.conf resolves before overrides.
         // WRITE_DELAY=0: H2 otherwise keeps commits in memory for up to a second, and a kill -9 would lose
         // events the API had already acknowledged (CrashDurabilityTest proves the difference).
-        overrides.put("pekko-persistence-jdbc.shared-databases.fabric.db.url", "jdbc:h2:file:"
-                + settings.dataDir().resolve("db").resolve("fabric") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
-        return ConfigFactory.load(ConfigFactory.parseMap(overrides)
+        if (settings.store() instanceof JournalStore.SharedMemoryH2 shared) {
+            overrides.put("pekko-persistence-jdbc.shared-databases.fabric.db.url", "jdbc:h2:mem:" + shared.database()
+                    + ";DB_CLOSE_DELAY=-1");
+        } else {
+            overrides.put("pekko-persistence-jdbc.shared-databases.fabric.db.url", "jdbc:h2:file:"
+                    + settings.dataDir().resolve("db").resolve("fabric") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+        }
+        return ConfigFactory.load(ConfigFactory.parseMap(overrides).withFallback(extra)
                 .withFallback(ConfigFactory.parseResources("fabric.conf")));
     }
 
@@ -262,6 +284,11 @@ public final class FabricNode implements AutoCloseable {
 
     public ActorSystem<Void> system() {
         return system;
+    }
+
+    /** Why the member stopped, when it did not stop because it was asked to (downed, refused at join). */
+    public Optional<String> stopProblem() {
+        return ClusterJoin.stopProblem(system);
     }
 
     /** Stops cleanly: unbinds the API, saves a simulated host, closes the journal; waits for all of it. */

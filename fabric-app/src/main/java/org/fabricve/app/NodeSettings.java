@@ -33,6 +33,13 @@ public record NodeSettings(Path dataDir, String nodeName, String bindHost, int a
         if (simulatedHosts > 1 && libvirtUri.isPresent()) {
             throw new IllegalArgumentException("simulated hosts need the built-in simulator: leave the libvirt URI unset");
         }
+        if (join.isPresent() && store instanceof JournalStore.EmbeddedH2) {
+            throw new IllegalArgumentException("cannot join " + join.get() + ": this member uses the embedded H2 "
+                    + "store, which is one node's disk and not a shared journal; start it with --store cassandra");
+        }
+        join.flatMap(org.fabricve.core.cluster.ClusterNode::addressProblem).ifPresent(p -> {
+            throw new IllegalArgumentException("--join / FABRIC_JOIN: " + p);
+        });
         if (clusterPort < 0 || clusterPort > 65535) {
             throw new IllegalArgumentException("cluster port " + clusterPort + " is out of range 0-65535");
         }

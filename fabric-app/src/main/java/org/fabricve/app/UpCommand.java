@@ -39,6 +39,10 @@ final class UpCommand implements Callable<Integer> {
             + "NODE-2 .. NODE-N (env FABRIC_SIMULATED_HOSTS, default 1; only without a libvirt URI)")
     Integer simulatedHosts;
 
+    @Option(names = "--join", description = "cluster address HOST:PORT of a member to join (env FABRIC_JOIN; "
+            + "default: start a new cluster). Needs a shared store: an embedded H2 member refuses to join")
+    String join;
+
     @Override
     public Integer call() throws Exception {
         NodeSettings settings;
@@ -48,9 +52,20 @@ final class UpCommand implements Callable<Integer> {
             System.err.println("fabric up: " + e.getMessage());
             return 2;
         }
-        FabricNode node = FabricNode.start(settings);
+        FabricNode node;
+        try {
+            node = FabricNode.start(settings);
+        } catch (ClusterJoin.JoinFailed e) {
+            System.err.println("fabric up: " + e.getMessage());
+            return 3;
+        }
         printBanner(node);
         node.system().getWhenTerminated().toCompletableFuture().join();
+        var problem = node.stopProblem();
+        if (problem.isPresent()) {
+            System.err.println("fabric up: " + problem.get());
+            return 4;
+        }
         System.out.println("Fabric VE node " + settings.nodeName() + " stopped.");
         return 0;
     }
@@ -79,7 +94,7 @@ final class UpCommand implements Callable<Integer> {
                 simulatedHosts != null ? simulatedHosts
                         : number("--simulated-hosts / FABRIC_SIMULATED_HOSTS", env("FABRIC_SIMULATED_HOSTS"), 1),
                 new JournalStore.EmbeddedH2(),
-                Optional.empty());
+                Optional.ofNullable(first(join, env("FABRIC_JOIN"), null)));
     }
 
     /**

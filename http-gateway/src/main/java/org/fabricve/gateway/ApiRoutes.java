@@ -26,6 +26,7 @@ public final class ApiRoutes extends RouteSupport {
     private final StorageRoutes storage;
     private final EventStreamRoutes events;
     private final String version;
+    private final FabricServices fabric;
     private final OpenApiRoute openApi = new OpenApiRoute();
 
     public ApiRoutes(FabricServices fabric, JournalTail tail, RootCredentials credentials, TicketAuthority tickets,
@@ -37,6 +38,7 @@ public final class ApiRoutes extends RouteSupport {
         this.storage = new StorageRoutes(fabric);
         this.events = new EventStreamRoutes(tail);
         this.version = version;
+        this.fabric = fabric;
     }
 
     public Route route() {
@@ -44,12 +46,29 @@ public final class ApiRoutes extends RouteSupport {
                 pathPrefix("api2", () -> pathPrefix("json", () -> concat(
                         access.routes(),
                         openApi.route(),
-                        authentication.authenticated(user -> concat(
+                        authentication.authenticated(user -> writesNeedQuorum(() -> concat(
                                 path("version", () -> get(() -> ok(VersionInfo.of(version)))),
                                 events.routes(),
                                 cluster.routes(),
                                 nodes.routes(user),
-                                storage.clusterRoutes())))))));
+                                storage.clusterRoutes()))))))));
+    }
+
+    /**
+     * A member without quorum serves reads and refuses every write (503), as a Proxmox node without quorum
+     * makes /etc/pve read-only. Logging in ({@code POST /access/ticket}) stays possible: it is routed before.
+     */
+    private Route writesNeedQuorum(java.util.function.Supplier<Route> inner) {
+        return extractMethod(method -> {
+            String name = method.name();
+            if (!name.equals("GET") && !name.equals("HEAD") && !name.equals("OPTIONS")) {
+                var quorum = fabric.health().quorum();
+                if (!quorum.quorate()) {
+                    throw new ApiException(503, quorum.explanation(), Map.of());
+                }
+            }
+            return inner.get();
+        });
     }
 
     private static ExceptionHandler exceptions() {

@@ -8,6 +8,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.fabricve.core.cluster.ClusterNode;
+import org.fabricve.core.cluster.NodeList;
+import org.fabricve.core.cluster.Quorum;
 import org.fabricve.core.config.Vmids;
 import org.fabricve.core.guest.GuestState;
 import org.fabricve.core.node.NodeState;
@@ -20,17 +23,20 @@ final class ClusterRoutes extends RouteSupport {
     private final FabricServices fabric;
     private final String clusterName;
     private final GuestRows vmRows = new GuestRows(ClusterRoutes::vmRow);
+    private final ClusterConfigRoutes config;
 
     ClusterRoutes(FabricServices fabric, String clusterName) {
         this.fabric = fabric;
         this.clusterName = clusterName;
+        this.config = new ClusterConfigRoutes(fabric);
     }
 
     Route routes() {
         return pathPrefix("cluster", () -> concat(
                 path("resources", () -> get(() -> withParams(this::resources))),
                 path("nextid", () -> get(() -> withParams(this::nextId))),
-                path("status", () -> get(this::status))));
+                path("status", () -> get(this::status)),
+                config.routes()));
     }
 
     private Route resources(Map<String, String> params) {
@@ -46,9 +52,11 @@ final class ClusterRoutes extends RouteSupport {
         }
         if (type == null || type.equals("vm")) {
             var guests = fabric.view().guests();
+            var online = fabric.onlineNodes();
             guests.stream().filter(s -> s.guest() != null)
                     .sorted(Comparator.comparingInt(s -> s.guest().vmid()))
-                    .forEach(s -> rows.add(vmRows.row(s)));
+                    .forEach(s -> rows.add(online.contains(s.guest().node()) ? vmRows.row(s)
+                            : GuestRows.offline(vmRows.row(s))));
             vmRows.prune(guests);
         }
         if (type == null || type.equals("storage")) {
@@ -110,28 +118,41 @@ final class ClusterRoutes extends RouteSupport {
                 ? firstFree(c + 1) : CompletableFuture.completedFuture(c));
     }
 
+    /**
+     * Proxmox's cluster status: one {@code cluster} entry (quorate from this member's point of view, nodes =
+     * configured nodes) and one entry per configured node, as corosync reports them. Before the list holds
+     * anything (a member still starting) the nodes the journal knows stand in.
+     */
     private Route status() {
+        NodeList list = fabric.health().nodes();
+        Quorum quorum = fabric.health().quorum();
         var rows = new ArrayList<Map<String, Object>>();
-        List<NodeState> nodes = new ArrayList<>(fabric.view().nodes());
-        nodes.sort(Comparator.comparing(NodeState::node));
         Map<String, Object> cluster = new LinkedHashMap<>();
         cluster.put("type", "cluster");
         cluster.put("id", "cluster");
         cluster.put("name", clusterName);
-        cluster.put("nodes", nodes.size());
-        cluster.put("quorate", 1);
-        cluster.put("version", 1);
+        cluster.put("nodes", list.nodes().size());
+        cluster.put("quorate", quorum.quorate() ? 1 : 0);
+        cluster.put("version", list.nodes().size());
+        cluster.put("fabric", Map.of("expected_votes", quorum.expectedVotes(), "votes", quorum.reachableVotes(),
+                "quorum", quorum.neededVotes()));
         rows.add(cluster);
-        int nodeId = 1;
-        for (NodeState n : nodes) {
+        var names = new java.util.TreeSet<String>();
+        list.nodes().forEach(n -> names.add(n.name()));
+        if (names.isEmpty()) {
+            fabric.view().nodes().forEach(n -> names.add(n.node()));
+        }
+        int nextId = list.nodes().stream().mapToInt(ClusterNode::nodeid).max().orElse(0) + 1;
+        for (String name : names) {
+            var entry = list.node(name);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("type", "node");
-            m.put("id", "node/" + n.node());
-            m.put("name", n.node());
-            m.put("nodeid", nodeId++);
-            m.put("online", fabric.online(n.node()) ? 1 : 0);
-            m.put("local", n.node().equals(fabric.localNode()) ? 1 : 0);
-            m.put("ip", "127.0.0.1");
+            m.put("id", "node/" + name);
+            m.put("name", name);
+            m.put("nodeid", entry.map(ClusterNode::nodeid).orElse(nextId++));
+            m.put("online", fabric.online(name) ? 1 : 0);
+            m.put("local", name.equals(fabric.localNode()) ? 1 : 0);
+            m.put("ip", entry.map(n -> ClusterConfigRoutes.host(n.clusterAddress())).orElse(""));
             m.put("level", "");
             rows.add(m);
         }

@@ -96,10 +96,11 @@ final class GuestRoutes extends RouteSupport {
     private Route list(String node) {
         requireNode(node);
         var guests = new ArrayList<Map<String, Object>>();
+        boolean online = fabric.online(node);
         fabric.view().guests().stream()
                 .filter(s -> s.guest() != null && s.guest().type() == type && s.guest().node().equals(node))
                 .sorted(Comparator.comparingInt(s -> s.guest().vmid()))
-                .forEach(s -> guests.add(listingRows.row(s)));
+                .forEach(s -> guests.add(online ? listingRows.row(s) : GuestRows.offline(listingRows.row(s))));
         listingRows.prune(fabric.view().guests());
         return ok(guests);
     }
@@ -178,6 +179,12 @@ final class GuestRoutes extends RouteSupport {
     /** Our extension: the guest's ttyS0 over a WebSocket (Proxmox clients use termproxy + vncwebsocket). */
     private Route serialConsole(String node, int vmid, GuestState state) {
         Guest guest = requireGuest(node, vmid, state);
+        if (!fabric.isLocal(node)) {
+            // the console is a pty on the guest's host: another member cannot open it (proxying the WebSocket
+            // to the owning member's API is future work)
+            throw new ApiException(501, "the serial console of " + guest.label() + " is on node '" + node
+                    + "': open it through the API of the member that runs that node", Map.of());
+        }
         return await(fabric.serialConsole(node, vmid), pty -> {
             String path = pty.orElseThrow(() -> ApiException.conflict(guest.label()
                     + " has no serial console to attach to: it is not running, or its host has no pty consoles"));

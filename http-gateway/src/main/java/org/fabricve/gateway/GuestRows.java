@@ -37,6 +37,16 @@ final class GuestRows {
         return row;
     }
 
+    /**
+     * The row as a listing shows it while the guest's node is offline: status {@code unknown}, as Proxmox shows
+     * the guests of a node it cannot reach (the journal's last word may no longer be true).
+     */
+    static Map<String, Object> offline(Map<String, Object> row) {
+        Map<String, Object> copy = new LinkedHashMap<>(row);
+        copy.put("status", "unknown");
+        return copy;
+    }
+
     /** Forgets guests that are gone, once the cache has grown well past the live set. */
     void prune(Collection<GuestState> live) {
         if (cache.size() > 2 * live.size() + 64) {

@@ -37,6 +37,11 @@ public final class AgentDirectory {
         return Optional.ofNullable(ref != null ? ref : listed.get(node));
     }
 
+    /** Whether this member runs the agent of {@code node}. */
+    public boolean isLocal(String node) {
+        return local.containsKey(node);
+    }
+
     /** Agents of this member are known at once; a receptionist listing may not include them yet. */
     void putLocal(String node, ActorRef<NodeAgent.Command> agent) {
         local.put(node, agent);

@@ -33,6 +33,7 @@ public final class FabricServices {
     private final ClusterSharding sharding;
     private final ClusterView view;
     private final AgentDirectory agents;
+    private final ClusterHealth health;
     private final String localNode;
     private final Clock clock;
     private final Duration askTimeout;
@@ -40,8 +41,9 @@ public final class FabricServices {
     private final AtomicLong taskCounter = new AtomicLong();
 
     public FabricServices(ActorSystem<?> system, ClusterSharding sharding, ClusterView view, AgentDirectory agents,
-                          String localNode, Clock clock, Duration askTimeout) {
+                          ClusterHealth health, String localNode, Clock clock, Duration askTimeout) {
         this.system = system;
+        this.health = health;
         this.sharding = sharding;
         this.view = view;
         this.agents = agents;
@@ -72,8 +74,56 @@ public final class FabricServices {
         return processStart;
     }
 
+    /**
+     * A node is online while its agent is listed and the member running that agent is reachable from here
+     * (a member cut off or downed takes its own node and the hosts it simulates offline with it).
+     */
     public boolean online(String node) {
-        return agents.agentFor(node).isPresent();
+        return agents.agentFor(node).isPresent() && health.memberReachable(node).orElse(true);
+    }
+
+    /** Whether this member runs the agent of {@code node} (its host is this machine). */
+    public boolean isLocal(String node) {
+        return agents.isLocal(node);
+    }
+
+    public ClusterHealth health() {
+        return health;
+    }
+
+    /** Every node this member sees online now. */
+    public java.util.Set<String> onlineNodes() {
+        var online = new java.util.TreeSet<String>();
+        for (var n : health.nodes().nodes()) {
+            if (online(n.name())) {
+                online.add(n.name());
+            }
+        }
+        for (var n : view.nodes()) {
+            if (online(n.node())) {
+                online.add(n.node());
+            }
+        }
+        return online;
+    }
+
+    public CompletionStage<ClusterNodesEntity.Reply> addClusterNode(org.fabricve.core.cluster.ClusterNode node) {
+        return clusterNodes().ask(r -> new ClusterNodesEntity.Add(node, r), askTimeout);
+    }
+
+    public CompletionStage<ClusterNodesEntity.Reply> removeClusterNode(String name) {
+        return clusterNodes().ask(r -> new ClusterNodesEntity.Remove(name, health.localMember(), onlineNodes(), r),
+                askTimeout);
+    }
+
+    /** This member and the hosts it simulates enter the configured node list (idempotent). */
+    public CompletionStage<ClusterNodesEntity.Reply> registerMember(org.fabricve.core.cluster.ClusterNode member,
+                                                                     List<String> hosted) {
+        return clusterNodes().ask(r -> new ClusterNodesEntity.Register(member, hosted, r), askTimeout);
+    }
+
+    private EntityRef<ClusterNodesEntity.Command> clusterNodes() {
+        return sharding.entityRefFor(ClusterNodesEntity.TYPE_KEY, ClusterNodesEntity.ENTITY_ID);
     }
 
     /** A fresh task id for an operation started on {@code node} by {@code user}. */
@@ -110,16 +160,18 @@ public final class FabricServices {
     /** The domain as the node's hypervisor sees it now; empty when the node is offline or has no such domain. */
     public CompletionStage<Optional<DomainStatus>> liveDomain(String node, int vmid) {
         return agents.agentFor(node)
-                .map(a -> org.apache.pekko.actor.typed.javadsl.AskPattern.<NodeAgent.Command, Optional<DomainStatus>>ask(
-                        a, r -> new NodeAgent.QueryDomain(vmid, r), askTimeout, system.scheduler()))
+                .map(a -> org.apache.pekko.actor.typed.javadsl.AskPattern.<NodeAgent.Command, NodeAgent.DomainResult>ask(
+                        a, r -> new NodeAgent.QueryDomain(vmid, r), askTimeout, system.scheduler())
+                        .thenApply(r -> Optional.ofNullable(r.domain())))
                 .orElse(CompletableFuture.completedFuture(Optional.empty()));
     }
 
     /** The host path of the guest's serial console on its node; empty when it has none or is not running. */
     public CompletionStage<Optional<String>> serialConsole(String node, int vmid) {
         return agents.agentFor(node)
-                .map(a -> org.apache.pekko.actor.typed.javadsl.AskPattern.<NodeAgent.Command, Optional<String>>ask(
-                        a, r -> new NodeAgent.QueryConsole(vmid, r), askTimeout, system.scheduler()))
+                .map(a -> org.apache.pekko.actor.typed.javadsl.AskPattern.<NodeAgent.Command, NodeAgent.ConsoleResult>ask(
+                        a, r -> new NodeAgent.QueryConsole(vmid, r), askTimeout, system.scheduler())
+                        .thenApply(r -> Optional.ofNullable(r.path())))
                 .orElse(CompletableFuture.completedFuture(Optional.empty()));
     }
 

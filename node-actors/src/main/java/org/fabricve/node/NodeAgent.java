@@ -48,14 +48,20 @@ public final class NodeAgent {
     /** Compare journal and hypervisor now (the timer sends it; a look already under way absorbs it). */
     public record Reconcile() implements Command {}
 
-    public record QueryDomain(int vmid, ActorRef<Optional<DomainStatus>> replyTo) implements Command {}
+    public record QueryDomain(int vmid, ActorRef<DomainResult> replyTo) implements Command {}
 
     public record QueryPools(ActorRef<PoolsResult> replyTo) implements Command {}
 
     /** The host path of a running guest's serial console, if it has one. */
-    public record QueryConsole(int vmid, ActorRef<Optional<String>> replyTo) implements Command {}
+    public record QueryConsole(int vmid, ActorRef<ConsoleResult> replyTo) implements Command {}
 
     public record QueryVolumes(String storage, ActorRef<VolumesResult> replyTo) implements Command {}
+
+    /** A reply that may cross members is a record of ours (an Optional has no serializer). Null: no such domain. */
+    public record DomainResult(DomainStatus domain) implements FabricSerializable {}
+
+    /** The console's host path on the agent's host; null when the guest has none or is not running. */
+    public record ConsoleResult(String path) implements FabricSerializable {}
 
     public record PoolsResult(List<PoolInfo> pools, String error) implements FabricSerializable {}
 
@@ -66,7 +72,7 @@ public final class NodeAgent {
     /** The agent's settings; {@code blocking} is the executor every hypervisor call runs on. */
     public record Settings(String node, Hypervisor hypervisor, HostInfo host, Executor blocking,
                            ClusterView view, ClusterSharding sharding, AgentDirectory directory,
-                           Duration reconcileInterval, Clock clock) {}
+                           Duration reconcileInterval, Clock clock, java.util.function.BooleanSupplier quorate) {}
 
     private final Settings settings;
     private final OperationRunner runner;
@@ -104,7 +110,8 @@ public final class NodeAgent {
                     // while stopping, the hypervisor connection is about to close: a look would only fail
                     boolean stopping = org.apache.pekko.actor.CoordinatedShutdown.get(ctx.getSystem())
                             .getShutdownReason().isPresent();
-                    if (!stopping && !reconciling) {
+                    // a member without quorum starts nothing of its own: the majority may own these guests now
+                    if (!stopping && !reconciling && settings.quorate().getAsBoolean()) {
                         reconciling = true;
                         blocking(this::reconcileOnce).whenComplete((ok, failure) -> {
                             if (failure != null) {
@@ -121,12 +128,14 @@ public final class NodeAgent {
                 })
                 .onMessage(QueryDomain.class, m -> {
                     blocking(() -> settings.hypervisor().domain(Guest.domainName(m.vmid())))
-                            .whenComplete((d, failure) -> m.replyTo().tell(failure == null ? d : Optional.empty()));
+                            .whenComplete((d, failure) -> m.replyTo().tell(
+                                    new DomainResult(failure == null ? d.orElse(null) : null)));
                     return Behaviors.same();
                 })
                 .onMessage(QueryConsole.class, m -> {
                     blocking(() -> settings.hypervisor().serialConsole(Guest.domainName(m.vmid())))
-                            .whenComplete((p, failure) -> m.replyTo().tell(failure == null ? p : Optional.empty()));
+                            .whenComplete((p, failure) -> m.replyTo().tell(
+                                    new ConsoleResult(failure == null ? p.orElse(null) : null)));
                     return Behaviors.same();
                 })
                 .onMessage(QueryPools.class, m -> {

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import org.fabricve.core.cluster.ClusterNodeEvent;
+import org.fabricve.core.cluster.NodeList;
 import org.fabricve.core.guest.GuestDecider;
 import org.fabricve.core.guest.GuestEvent;
 import org.fabricve.core.guest.GuestState;
@@ -32,6 +34,8 @@ public final class ClusterView {
     private final ConcurrentSkipListMap<TaskKey, TaskRecord> tasks = new ConcurrentSkipListMap<>();
     private final ConcurrentHashMap<String, TaskKey> taskKeys = new ConcurrentHashMap<>();
     private volatile long offset;
+    /** The configured node list (the vote base), folded like the entity folds it. */
+    private volatile NodeList clusterNodes = NodeList.EMPTY;
 
     /** Newest first, ties broken by UPID so that keys are unique. */
     private record TaskKey(long startTime, String upid) implements Comparable<TaskKey> {
@@ -60,6 +64,8 @@ public final class ClusterView {
             taskOf(e).ifPresent(this::putTask);
         } else if (event instanceof NodeEvent e) {
             nodes.compute(e.node(), (name, s) -> (s == null ? NodeState.empty(name) : s).apply(e));
+        } else if (event instanceof ClusterNodeEvent e) {
+            clusterNodes = clusterNodes.evolve(e);
         } else if (event instanceof StorageEvent.StorageDefined e) {
             storages.put(e.storage(), e.definition());
         }
@@ -115,6 +121,11 @@ public final class ClusterView {
 
     public Optional<NodeState> node(String name) {
         return Optional.ofNullable(nodes.get(name));
+    }
+
+    /** The configured node list as the journal has it so far. */
+    public NodeList clusterNodes() {
+        return clusterNodes;
     }
 
     public Collection<StorageDefinition> storages() {

@@ -1,0 +1,140 @@
+package org.fabricve.app;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
+import org.fabricve.core.cluster.ClusterNode;
+import org.fabricve.node.ClusterNodesEntity;
+import org.fabricve.node.FabricServices;
+import org.fabricve.persistence.view.ClusterView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a member enters its cluster: it forms a new one by joining itself, or joins the member given by
+ * {@code --join} through Pekko's seed-node protocol (which runs the join configuration check,
+ * {@link FabricJoinCheck}); either way it waits, with a deadline, until it is Up. Then it registers itself in
+ * the configured node list. A member that the cluster downs, or that is refused at join, says why.
+ */
+final class ClusterJoin {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterJoin.class);
+
+    /** The member could not join: refused by the configuration check, or no answer within the deadline. */
+    static final class JoinFailed extends RuntimeException {
+        JoinFailed(String message) {
+            super(message);
+        }
+    }
+
+    private ClusterJoin() {}
+
+    static void joinAndAwaitUp(ActorSystem<?> system, Optional<String> join, Duration timeout) throws Exception {
+        Cluster cluster = Cluster.get(system);
+        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "log-stop-reason",
+                () -> {
+                    stopProblem(system).ifPresent(LOG::error);
+                    return CompletableFuture.completedFuture(Done.getInstance());
+                });
+        CompletableFuture<Done> up = new CompletableFuture<>();
+        org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(
+                () -> up.complete(Done.getInstance()));
+        system.getWhenTerminated().thenRun(() -> up.completeExceptionally(new JoinFailed(join.map(j ->
+                "could not join the cluster at " + j + ": " + stopProblem(system).orElse("the member stopped"))
+                .orElse("the member stopped while forming its cluster"))));
+        if (join.isPresent()) {
+            Address seed = seedAddress(system, join.get());
+            LOG.info("joining the cluster at {}", seed);
+            cluster.manager().tell(new JoinSeedNodes(List.of(seed)));
+        } else {
+            cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        }
+        try {
+            up.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof JoinFailed f ? f : e;
+        } catch (TimeoutException e) {
+            throw new JoinFailed("no member at " + join.orElse("this address") + " accepted this member within "
+                    + timeout.toSeconds() + " s: is it running, is its cluster port reachable from here, and does "
+                    + "this member's cluster address (" + cluster.selfMember().address() + ") reach back?");
+        }
+    }
+
+    private static Address seedAddress(ActorSystem<?> system, String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        String host = hostPort.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new Address("pekko", system.name(), host, Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+
+    /** Why the member stopped on its own: downed, or refused at join; empty for an ordinary stop. */
+    static Optional<String> stopProblem(ActorSystem<?> system) {
+        return CoordinatedShutdown.get(system).getShutdownReason().flatMap(reason -> {
+            if (reason == CoordinatedShutdown.clusterDowningReason()) {
+                return Optional.of("this member was downed by the cluster (it was cut off from the majority, or "
+                        + "removed): it stopped serving. Restart it to rejoin.");
+            }
+            if (reason == CoordinatedShutdown.incompatibleConfigurationDetectedReason()) {
+                return Optional.of("the join was refused: the cluster names or journal stores differ, or a member "
+                        + "uses the embedded H2 store (the reason is logged as 'cluster join refused' on the "
+                        + "refusing side)");
+            }
+            return Optional.empty();
+        });
+    }
+
+    /**
+     * Enters this member (and the hosts it simulates) into the configured node list, retrying while sharding
+     * settles, and waits until the read model shows it: from then on this member counts its own vote.
+     */
+    static void registerMember(FabricServices services, ClusterView view, Address self, String bindHost,
+                               int apiPort, List<String> hosted, Duration timeout) throws InterruptedException {
+        String host = self.getHost().orElse("127.0.0.1");
+        String apiHost = bindHost.equals("0.0.0.0") || bindHost.equals("::") ? host : bindHost;
+        String clusterAddress = bracketed(host) + ":" + self.getPort().orElse(0);
+        ClusterNode me = ClusterNode.member(services.localNode(), clusterAddress, bracketed(apiHost) + ":" + apiPort);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String lastProblem = "no answer";
+        while (true) {
+            try {
+                ClusterNodesEntity.Reply reply = services.registerMember(me, hosted).toCompletableFuture()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (reply instanceof ClusterNodesEntity.Refused r) {
+                    throw new IllegalStateException("this member cannot enter the cluster's node list: "
+                            + r.rejection().message());
+                }
+                break;
+            } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+                lastProblem = String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("could not register in the node list within " + timeout + ": "
+                        + lastProblem);
+            }
+            Thread.sleep(100);
+        }
+        while (!view.clusterNodes().node(me.name()).map(n -> n.clusterAddress().equals(clusterAddress)).orElse(false)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the node list did not show " + me.name() + " within " + timeout);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private static String bracketed(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+}
