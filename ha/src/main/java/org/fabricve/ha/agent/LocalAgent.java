@@ -77,8 +77,8 @@ public final class LocalAgent {
     public static Step onRenewal(AgentState s, ManagerReply reply, long sentAt, HaTimings t, Set<Sid> runningHere) {
         List<HostAction> actions = new ArrayList<>();
         if (!reply.leaseAccepted()) {
-            AgentState st = s.holdsLease() ? selfFence(s, runningHere, actions) : s;
-            return new Step(st, actions);
+            // refused: this generation is fenced in the manager's eyes; move on to a new one (kills what runs)
+            return new Step(selfFence(s, runningHere, actions), actions);
         }
         long until = Math.max(s.holdsLease() ? s.leaseUntil() : Long.MIN_VALUE, sentAt + t.leaseMillis());
         AgentState st = s.with(s.generation(), true, until, s.results(), s.inProgress());

@@ -26,6 +26,8 @@ public final class ManagerService {
     private ManagerState state;
     private final Map<String, NodeReport> latest = new HashMap<>();
     private String host;
+    private long incarnation;
+    private final String id = java.util.UUID.randomUUID().toString().substring(0, 8);
 
     public ManagerService(HaEnvironment env, HaTimings timings, ManagerState initial) {
         this.env = env;
@@ -47,7 +49,7 @@ public final class ManagerService {
      * a refusal would make healthy nodes fence themselves during a manager hand-over.
      */
     public Optional<ManagerReply> receive(NodeReport report) {
-        if (!env.quorate() || !env.localNode().equals(state.managerNode())) return Optional.empty();
+        if (!env.quorate() || !instance().equals(state.managerInstance())) return Optional.empty();
         HaManager.ReportDecision d = HaManager.onReport(state, report, env.now());
         apply(d.events());
         if (d.accepted()) latest.put(report.node(), report);
@@ -57,12 +59,17 @@ public final class ManagerService {
 
     /** One round; returns its events (heartbeats excluded), for callers that watch for quiet. */
     public List<HaEvent> round() {
-        if (!env.quorate()) return List.of();
-        if (!env.localNode().equals(host)) {
-            latest.clear(); // a new instance knows nothing but the persisted state
-            host = env.localNode();
+        if (!env.quorate()) {
+            host = null; // whatever happens next is a new incarnation with a fresh view
+            latest.clear();
+            return List.of();
         }
-        RoundInput in = new RoundInput(env.now(), env.localNode(), env.config(), latest, env.takeCommands(),
+        if (!env.localNode().equals(host)) {
+            latest.clear(); // a new incarnation knows nothing but the persisted state
+            host = env.localNode();
+            incarnation++;
+        }
+        RoundInput in = new RoundInput(env.now(), env.localNode(), instance(), env.config(), latest, env.takeCommands(),
                 env.externallyFenced(), env.capacities(), timings);
         List<HaEvent> events = HaManager.round(state, in);
         apply(events);
@@ -71,6 +78,11 @@ public final class ManagerService {
             if (ns.alive(now, timings)) env.send(HaManager.reply(state, node, true));
         });
         return events;
+    }
+
+    /** This manager incarnation: unique across processes and across each (re)gain of quorum. */
+    private String instance() {
+        return host + "/" + id + "/" + incarnation;
     }
 
     private void apply(List<HaEvent> events) {

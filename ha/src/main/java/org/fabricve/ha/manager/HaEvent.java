@@ -11,8 +11,11 @@ public sealed interface HaEvent {
     /** A human-readable line, as the manager's log would say it. */
     String describe();
 
-    /** This manager instance took over on {@code node}; every node's silence is counted from now. */
-    record ManagerActivated(String node, long now, java.util.List<String> nodes) implements HaEvent {
+    /**
+     * A new manager instance ({@code instance}: unique per incarnation) took over on {@code node}. Its clock
+     * is not the previous instance's, so every node's silence is counted from now (conservative).
+     */
+    record ManagerActivated(String node, String instance, long now, java.util.List<String> nodes) implements HaEvent {
         public ManagerActivated {
             nodes = java.util.List.copyOf(nodes);
         }

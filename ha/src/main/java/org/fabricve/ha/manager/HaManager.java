@@ -55,7 +55,7 @@ public final class HaManager {
                 NodeStatus old = s.node(n);
                 nodes.put(n, old == null ? NodeStatus.unseen(a.now()) : old.withLastSeen(a.now()));
             }
-            return s.withManager(a.node(), nodes);
+            return s.withManager(a.node(), a.instance(), nodes);
         } else if (e instanceof HaEvent.NodeSeen seen) {
             NodeStatus ns = s.node(seen.node());
             return ns == null ? s : s.withNode(seen.node(), ns.seen(seen.now(), seen.generation(), seen.mode(), seen.released()));

@@ -35,8 +35,8 @@ final class ManagerRound {
 
     List<HaEvent> run() {
         boolean nodesMissing = config.nodes().stream().anyMatch(n -> state.node(n) == null);
-        if (!in.managerNode().equals(state.managerNode()) || nodesMissing) {
-            emit(new HaEvent.ManagerActivated(in.managerNode(), now, config.nodes()));
+        if (!in.managerInstance().equals(state.managerInstance()) || nodesMissing) {
+            emit(new HaEvent.ManagerActivated(in.managerNode(), in.managerInstance(), now, config.nodes()));
         }
         for (String n : in.externallyFenced()) {
             NodeStatus ns = state.node(n);

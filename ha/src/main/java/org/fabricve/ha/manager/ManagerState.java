@@ -8,7 +8,7 @@ import java.util.TreeSet;
 import org.fabricve.ha.model.Sid;
 
 /** The HA manager's whole state (Proxmox's manager_status): services, nodes, maintenance requests. */
-public record ManagerState(String managerNode, SortedMap<Sid, ServiceStatus> services, SortedMap<String, NodeStatus> nodes,
+public record ManagerState(String managerNode, String managerInstance, SortedMap<Sid, ServiceStatus> services, SortedMap<String, NodeStatus> nodes,
                            SortedSet<String> maintenance, long nextUid) {
 
     public ManagerState {
@@ -18,7 +18,7 @@ public record ManagerState(String managerNode, SortedMap<Sid, ServiceStatus> ser
     }
 
     public static ManagerState empty() {
-        return new ManagerState(null, new TreeMap<>(), new TreeMap<>(), new TreeSet<>(), 1);
+        return new ManagerState(null, null, new TreeMap<>(), new TreeMap<>(), new TreeSet<>(), 1);
     }
 
     public ServiceStatus service(Sid sid) {
@@ -39,23 +39,23 @@ public record ManagerState(String managerNode, SortedMap<Sid, ServiceStatus> ser
         if (s == null) m.remove(sid);
         else m.put(sid, s);
         long next = s == null ? nextUid : Math.max(nextUid, s.uid() + 1);
-        return new ManagerState(managerNode, m, nodes, maintenance, next);
+        return new ManagerState(managerNode, managerInstance, m, nodes, maintenance, next);
     }
 
     ManagerState withNode(String name, NodeStatus n) {
         TreeMap<String, NodeStatus> m = new TreeMap<>(nodes);
         m.put(name, n);
-        return new ManagerState(managerNode, services, m, maintenance, nextUid);
+        return new ManagerState(managerNode, managerInstance, services, m, maintenance, nextUid);
     }
 
-    ManagerState withManager(String node, SortedMap<String, NodeStatus> ns) {
-        return new ManagerState(node, services, ns, maintenance, nextUid);
+    ManagerState withManager(String node, String instance, SortedMap<String, NodeStatus> ns) {
+        return new ManagerState(node, instance, services, ns, maintenance, nextUid);
     }
 
     ManagerState withMaintenance(String node, boolean on) {
         TreeSet<String> m = new TreeSet<>(maintenance);
         if (on) m.add(node);
         else m.remove(node);
-        return new ManagerState(managerNode, services, nodes, m, nextUid);
+        return new ManagerState(managerNode, managerInstance, services, nodes, m, nextUid);
     }
 }

@@ -64,15 +64,17 @@ public final class Placement {
         if (!together.isEmpty()) allowed.retainAll(together);
 
         String here = current == null ? null : current.node();
+        // back to the node it was drained from, once that node is out of maintenance (Proxmox does the same)
+        if (current != null && current.maintenanceNode() != null && allowed.contains(current.maintenanceNode())
+                && pref != Preference.TRY_NEXT) {
+            return Optional.of(current.maintenanceNode());
+        }
         if (pref == Preference.STAY && here != null && allowed.contains(here)) return Optional.of(here);
         if (pref == Preference.TRY_NEXT && current != null) {
             allowed.removeAll(current.failedNodes());
             allowed.remove(here);
         }
         if (allowed.isEmpty()) return Optional.empty();
-        if (current != null && current.maintenanceNode() != null && allowed.contains(current.maintenanceNode())) {
-            return Optional.of(current.maintenanceNode());
-        }
         Rule.NodeAffinity rule = nodeRule;
         int top = allowed.stream().mapToInt(n -> priority(rule, n)).max().orElse(0);
         List<String> best = new ArrayList<>(allowed.stream().filter(n -> priority(rule, n) == top).toList());

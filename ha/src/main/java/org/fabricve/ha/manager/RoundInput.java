@@ -6,10 +6,10 @@ import java.util.Set;
 import org.fabricve.ha.model.HaConfig;
 
 /**
- * What one manager round sees: the manager's clock and node, the configuration, the newest accepted report
+ * What one manager round sees: the manager's clock, node and incarnation, the configuration, the newest accepted report
  * of every node, queued operator commands, nodes an external fence device confirmed off, and node sizes.
  */
-public record RoundInput(long now, String managerNode, HaConfig config, Map<String, NodeReport> reports,
+public record RoundInput(long now, String managerNode, String managerInstance, HaConfig config, Map<String, NodeReport> reports,
                          List<CrmCommand> commands, Set<String> externallyFenced, Map<String, NodeCapacity> capacities,
                          HaTimings timings) {
     public RoundInput {

@@ -139,11 +139,17 @@ public final class SimCluster implements ClusterUnderTest {
             if (n.powered && n.agent.leaving() >= 0) return false;
             if (!n.powered && n.powerOnAt >= 0) return false;
         }
-        if (host == null) return nodes.values().stream().noneMatch(n -> n.powered && n.agent.holdsLease());
+        for (SimNode n : nodes.values()) {
+            if (!n.powered) continue;
+            boolean connected = host != null && reachable(n.name, host);
+            if (connected != n.agent.holdsLease()) return false; // joining, or about to fence itself
+        }
+        if (host == null) return true;
         ManagerState s = manager.state();
         long hostNow = nodes.get(host).clock(now);
         for (NodeStatus ns : s.nodes().values()) {
             if (ns.state() == NodeState.FENCE) return false;
+            if (ns.alive(hostNow, timings) && ns.state() == NodeState.UNKNOWN) return false; // (re)joined, not yet seen by a round
             boolean up = ns.state() == NodeState.ONLINE || (ns.state() == NodeState.MAINTENANCE && !ns.released());
             // a renewal overdue: the node is being lost, the manager will act on it after the online timeout
             if (up && hostNow - ns.lastSeen() > timings.renewMillis() + 2 * TICK_MILLIS) return false;
@@ -221,6 +227,7 @@ public final class SimCluster implements ClusterUnderTest {
         for (SimNode n : nodes.values()) {
             if (!n.powered && n.powerOnAt >= 0 && now >= n.powerOnAt) {
                 n.powerOn();
+                quietRounds = 0;
                 note("node " + n.name + " is up again");
             }
         }
@@ -248,6 +255,7 @@ public final class SimCluster implements ClusterUnderTest {
                 quietRounds = changes == 0 ? quietRounds + 1 : 0;
             }
         } else {
+            manager.round(); // not quorate: the service drops its soft state
             quietRounds = 0;
         }
     }

@@ -42,6 +42,7 @@ final class SimNode {
     }
 
     void powerOff() {
+        if (agent != null) generations = Math.max(generations, agent.generation()); // kept on disk
         powered = false;
         running.clear();
         agent = null;
