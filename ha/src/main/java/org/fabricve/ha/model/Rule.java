@@ -1,0 +1,45 @@
+package org.fabricve.ha.model;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/** HA rules as Proxmox VE 9 has them: node affinity and resource affinity. */
+public sealed interface Rule {
+
+    String id();
+
+    List<Sid> resources();
+
+    /**
+     * Keep {@code resources} on {@code nodes}, higher priority preferred. Strict: never anywhere else
+     * (a service with no allowed node online stays down); non-strict: other nodes are a last resort.
+     */
+    record NodeAffinity(String id, List<Sid> resources, SortedMap<String, Integer> nodes, boolean strict)
+            implements Rule {
+        public NodeAffinity {
+            resources = List.copyOf(resources);
+            nodes = new TreeMap<>(nodes);
+        }
+
+        public static NodeAffinity of(String id, List<Sid> resources, Map<String, Integer> nodes, boolean strict) {
+            return new NodeAffinity(id, resources, new TreeMap<>(nodes), strict);
+        }
+    }
+
+    /** Positive: the resources run on one node together; negative: each on a different node. */
+    record ResourceAffinity(String id, List<Sid> resources, Affinity affinity) implements Rule {
+        public ResourceAffinity {
+            resources = List.copyOf(resources);
+        }
+    }
+
+    enum Affinity {
+        POSITIVE, NEGATIVE;
+
+        public String wire() {
+            return name().toLowerCase();
+        }
+    }
+}
