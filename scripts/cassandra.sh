@@ -168,6 +168,10 @@ key_cache_size: 16MiB
 authenticator: AllowAllAuthenticator
 authorizer: AllowAllAuthorizer
 YAML
+  if [ "${FABRIC_CASSANDRA_FAST:-0}" = 1 ]; then
+    # tests drop their keyspaces: no snapshot of what is dropped
+    printf 'auto_snapshot: false\n' >>"$DIR/conf/cassandra.yaml"
+  fi
   cat >"$DIR/conf/logback.xml" <<XML
 <configuration>
   <appender name="FILE" class="ch.qos.logback.core.FileAppender">
