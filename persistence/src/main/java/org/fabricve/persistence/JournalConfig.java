@@ -49,7 +49,8 @@ public final class JournalConfig {
         if (!keyspace.matches("[a-z][a-z0-9_]{0,40}")) {
             throw new IllegalArgumentException("keyspace '" + keyspace + "' must be lower-case letters, digits, '_'");
         }
-        return ConfigFactory.parseMap(Map.of("fabric.cassandra.keyspace", keyspace));
+        return ConfigFactory.parseMap(Map.of("pekko.persistence.cassandra.journal.keyspace", keyspace,
+                "pekko.persistence.cassandra.snapshot.keyspace", keyspace + "_snapshot"));
     }
 
     /** The store a configuration was made for: "h2" (the default) or "cassandra". */

@@ -42,7 +42,7 @@ public final class JournalSchema {
         var config = system.settings().config();
         return store.equals("cassandra") && config.hasPath("datastax-java-driver.basic.contact-points")
                 ? " (Cassandra at " + String.join(", ", config.getStringList("datastax-java-driver.basic.contact-points"))
-                        + ", keyspace " + config.getString("fabric.cassandra.keyspace") + ")"
+                        + ", keyspace " + config.getString("pekko.persistence.cassandra.journal.keyspace") + ")"
                 : "";
     }
 }

@@ -55,7 +55,7 @@ public final class TestCassandra {
         String firstBucket = ZonedDateTime.now(ZoneOffset.UTC).minusHours(2).truncatedTo(ChronoUnit.HOURS)
                 .format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HH:mm", Locale.ROOT));
         return JournalConfig.cassandraKeyspace(keyspace)
-                .withFallback(ConfigFactory.parseMap(Map.of("fabric.cassandra.first-time-bucket", firstBucket)));
+                .withFallback(ConfigFactory.parseMap(Map.of("pekko.persistence.cassandra.events-by-tag.first-time-bucket", firstBucket)));
     }
 
     /** A keyspace name unique to this run: the prefix and a random suffix. */
