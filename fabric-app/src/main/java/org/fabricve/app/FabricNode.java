@@ -43,6 +43,7 @@ import org.fabricve.node.libvirt.DomainType;
 import org.fabricve.node.libvirt.LibvirtHypervisor;
 import org.fabricve.node.libvirt.TestHost;
 import org.fabricve.persistence.EventFeed;
+import org.fabricve.persistence.JournalConfig;
 import org.fabricve.persistence.JournalSchema;
 import org.fabricve.persistence.view.ClusterView;
 import org.fabricve.persistence.view.ClusterViewUpdater;
@@ -77,6 +78,14 @@ public final class FabricNode implements AutoCloseable {
     }
 
     public static FabricNode start(NodeSettings settings) throws Exception {
+        return start(settings, ConfigFactory.empty());
+    }
+
+    /**
+     * Starts with {@code extra} layered over the member's configuration: for tests (e.g. a Cassandra
+     * keyspace of their own) and tools; {@link #start(NodeSettings)} is the normal way.
+     */
+    public static FabricNode start(NodeSettings settings, Config extra) throws Exception {
         long began = System.nanoTime();
         Path dataDir = settings.dataDir();
         Files.createDirectories(dataDir);
@@ -90,7 +99,7 @@ public final class FabricNode implements AutoCloseable {
         List<Host> hosts = connectHosts(settings, dataDir, poolDir);
         LibvirtHypervisor hypervisor = hosts.get(0).hypervisor();
 
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "fabric", config(settings));
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "fabric", config(settings, extra));
         try {
             Cluster cluster = Cluster.get(system);
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
@@ -103,7 +112,7 @@ public final class FabricNode implements AutoCloseable {
             sharding.init(Entity.of(NodeEntity.TYPE_KEY, ctx -> NodeEntity.create(ctx.getEntityId(), clock)));
             sharding.init(Entity.of(StorageEntity.TYPE_KEY, ctx -> StorageEntity.create(ctx.getEntityId(), clock)));
 
-            EventFeed feed = new EventFeed(system);
+            EventFeed feed = EventFeed.of(system);
             ClusterViewUpdater.ReadSide readSide = ClusterViewUpdater.start(system, feed).toCompletableFuture()
                     .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             ClusterView view = readSide.view();
@@ -228,15 +237,12 @@ public final class FabricNode implements AutoCloseable {
         }
     }
 
-    static Config config(NodeSettings settings) {
+    static Config config(NodeSettings settings, Config extra) {
         Map<String, Object> overrides = new HashMap<>();
         overrides.put("pekko.remote.artery.canonical.port", settings.clusterPort());
-        // set the database URL itself: a substitution inside a library's reference.conf resolves before overrides.
-        // WRITE_DELAY=0: H2 otherwise keeps commits in memory for up to a second, and a kill -9 would lose
-        // events the API had already acknowledged (CrashDurabilityTest proves the difference).
-        overrides.put("pekko-persistence-jdbc.shared-databases.fabric.db.url", "jdbc:h2:file:"
-                + settings.dataDir().resolve("db").resolve("fabric") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
-        return ConfigFactory.load(ConfigFactory.parseMap(overrides)
+        // the journal store decides the persistence plugins, the H2 file or the Cassandra contact point
+        return ConfigFactory.load(extra.withFallback(ConfigFactory.parseMap(overrides))
+                .withFallback(JournalConfig.forStore(settings.store(), settings.dataDir()))
                 .withFallback(ConfigFactory.parseResources("fabric.conf")));
     }
 
