@@ -16,8 +16,8 @@
 #   FABRIC_CASSANDRA_PORT          CQL port (default 9042; 0 picks a free port at the first start)
 #   FABRIC_CASSANDRA_STORAGE_PORT  inter-node storage port (default 7000; 0 picks a free port)
 #   FABRIC_CASSANDRA_HEAP          max heap (default 512m; the initial heap stays small, see below)
-#   FABRIC_CASSANDRA_FAST=1        test-only start-up flags: no fsync of system tables, C1 JIT only, and a
-#                                  class-data-sharing archive; never for data you want to keep
+#   FABRIC_CASSANDRA_FAST=1        test-only start-up flags: no fsync of system tables, C1 JIT only; never
+#                                  for data you want to keep
 #   FABRIC_CASSANDRA_START_TIMEOUT seconds to wait for the CQL port (default 180)
 #   FABRIC_CASSANDRA_JAVA          the java binary (default: a Java 17 or 11; Cassandra 5.0 fails on newer)
 #   FABRIC_CASSANDRA_CACHE         where the server jars are kept (default ~/.cache/fabric-ve/cassandra-VERSION)
@@ -229,15 +229,16 @@ jvm_flags() {
        "-Dcassandra.config=file://$DIR/conf/cassandra.yaml"
        "-Dcassandra.logdir=$DIR/logs" "-Dcassandra.storagedir=$DIR"
        "-Dlogback.configurationFile=$DIR/conf/logback.xml")
+  # an AppCDS archive of the classes a start loads (written by the first run when it stops): the JVM maps
+  # them instead of parsing and verifying some 10,000 classes again; a stale archive is ignored by the JVM
+  if [ -s "$CACHE/cassandra.jsa" ]; then
+    JVM+=("-XX:SharedArchiveFile=$CACHE/cassandra.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off)
+  else
+    JVM+=("-XX:ArchiveClassesAtExit=$CACHE/cassandra.jsa")
+  fi
   if [ "${FABRIC_CASSANDRA_FAST:-0}" = 1 ]; then
-    # tests only: system tables without fsync, the C1 compiler only (starts faster, runs slower), and an
-    # AppCDS archive of the classes a start loads (made by the first run when it stops)
+    # tests only: system tables without fsync, and the C1 compiler only (starts faster, runs slower)
     JVM+=(-Dcassandra.unsafesystem=true -XX:TieredStopAtLevel=1)
-    if [ -s "$CACHE/cassandra.jsa" ]; then
-      JVM+=("-XX:SharedArchiveFile=$CACHE/cassandra.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off)
-    else
-      JVM+=("-XX:ArchiveClassesAtExit=$CACHE/cassandra.jsa")
-    fi
   fi
 }
 
