@@ -56,7 +56,15 @@ final class UpCommand implements Callable<Integer> {
             System.err.println("fabric up: " + e.getMessage());
             return 2;
         }
-        FabricNode node = FabricNode.start(settings);
+        FabricNode node;
+        try {
+            node = FabricNode.start(settings);
+        } catch (IllegalStateException e) {
+            // a start-up failure with a message for the operator (journal unreachable, unreadable key file):
+            // say it plainly, not as a stack trace; the log above holds the details
+            System.err.println("fabric up: " + e.getMessage());
+            return 1;
+        }
         printBanner(node);
         node.system().getWhenTerminated().toCompletableFuture().join();
         System.out.println("Fabric VE node " + settings.nodeName() + " stopped.");

@@ -29,8 +29,8 @@ public final class JournalSchema {
             };
             done.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("the " + store + " journal did not answer within " + timeout
-                    + where(system, store), e);
+            throw new IllegalStateException("the " + store + " journal did not answer within " + timeout.toSeconds()
+                    + " s" + where(system, store), e);
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException("could not create the journal schema" + where(system, store) + ": "

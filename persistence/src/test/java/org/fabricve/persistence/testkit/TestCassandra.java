@@ -135,7 +135,7 @@ public final class TestCassandra {
     }
 
     /** The repository root (the folder holding ./fabric and scripts/). */
-    private static Path repo() {
+    static Path repo() {
         Path p = Path.of("").toAbsolutePath();
         while (p != null) {
             if (Files.isRegularFile(p.resolve("fabric")) && Files.isRegularFile(p.resolve("scripts/cassandra.sh"))) {
