@@ -8,12 +8,13 @@ import org.apache.pekko.cluster.JoinConfigCompatChecker;
 import org.apache.pekko.cluster.Valid$;
 import org.apache.pekko.japi.Util;
 import org.fabricve.core.cluster.JoinCompatibility;
+import org.fabricve.persistence.JournalConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Pekko's join-time configuration check, applied to {@link JoinCompatibility}: the joiner sends its
- * {@code fabric.cluster-name} and {@code fabric.store}; the member it asks refuses an incompatible one (Pekko
+ * {@code fabric.cluster-name} and {@code fabric.journal.store}; the member it asks refuses an incompatible one (Pekko
  * then shuts the joiner down), and the joiner checks the answer the same way. Configured under
  * {@code pekko.cluster.configuration-compatibility-check.checkers}; the refusal is logged here on both sides.
  */
@@ -21,7 +22,7 @@ public final class FabricJoinCheck extends JoinConfigCompatChecker {
 
     private static final Logger LOG = LoggerFactory.getLogger(FabricJoinCheck.class);
     static final String CLUSTER_NAME = "fabric.cluster-name";
-    static final String STORE = "fabric.store";
+    static final String STORE = JournalConfig.STORE_KEY;
 
     @Override
     public scala.collection.immutable.Seq<String> requiredKeys() {

@@ -44,6 +44,7 @@ import org.fabricve.node.libvirt.DomainType;
 import org.fabricve.node.libvirt.LibvirtHypervisor;
 import org.fabricve.node.libvirt.TestHost;
 import org.fabricve.persistence.EventFeed;
+import org.fabricve.persistence.JournalConfig;
 import org.fabricve.persistence.JournalSchema;
 import org.fabricve.persistence.JournalStore;
 import org.fabricve.persistence.view.ClusterView;
@@ -82,8 +83,11 @@ public final class FabricNode implements AutoCloseable {
         return start(settings, ConfigFactory.empty());
     }
 
-    /** {@code extra}: settings layered over fabric.conf (tests use it for a cluster name or faster timings). */
-    static FabricNode start(NodeSettings settings, Config extra) throws Exception {
+    /**
+     * Starts with {@code extra} layered over the member's configuration: for tests (e.g. a Cassandra
+     * keyspace of their own) and tools; {@link #start(NodeSettings)} is the normal way.
+     */
+    public static FabricNode start(NodeSettings settings, Config extra) throws Exception {
         long began = System.nanoTime();
         Path dataDir = settings.dataDir();
         Files.createDirectories(dataDir);
@@ -113,7 +117,7 @@ public final class FabricNode implements AutoCloseable {
             sharding.init(Entity.of(ClusterNodesEntity.TYPE_KEY,
                     ctx -> ClusterNodesEntity.create(ctx.getEntityId(), clock)));
 
-            EventFeed feed = new EventFeed(system);
+            EventFeed feed = EventFeed.of(system);
             ClusterViewUpdater.ReadSide readSide = ClusterViewUpdater.start(system, feed).toCompletableFuture()
                     .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             ClusterView view = readSide.view();
@@ -246,19 +250,10 @@ public final class FabricNode implements AutoCloseable {
         overrides.put("pekko.remote.artery.canonical.port", settings.clusterPort());
         // the role names the member's node: how membership events map onto the configured node list
         overrides.put("pekko.cluster.roles", List.of(ClusterHealth.ROLE_PREFIX + settings.nodeName()));
-        // compared by FabricJoinCheck when a member joins another
-        overrides.put("fabric.store", settings.store().name());
-        // set the database URL itself: a substitution inside a library's reference.conf resolves before overrides.
-        // WRITE_DELAY=0: H2 otherwise keeps commits in memory for up to a second, and a kill -9 would lose
-        // events the API had already acknowledged (CrashDurabilityTest proves the difference).
-        if (settings.store() instanceof JournalStore.SharedMemoryH2 shared) {
-            overrides.put("pekko-persistence-jdbc.shared-databases.fabric.db.url", "jdbc:h2:mem:" + shared.database()
-                    + ";DB_CLOSE_DELAY=-1");
-        } else {
-            overrides.put("pekko-persistence-jdbc.shared-databases.fabric.db.url", "jdbc:h2:file:"
-                    + settings.dataDir().resolve("db").resolve("fabric") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
-        }
-        return ConfigFactory.load(ConfigFactory.parseMap(overrides).withFallback(extra)
+        // the journal store decides the persistence plugins, the H2 file or the Cassandra contact point; its
+        // name (fabric.journal.store) is also what FabricJoinCheck compares when a member joins another
+        return ConfigFactory.load(extra.withFallback(ConfigFactory.parseMap(overrides))
+                .withFallback(JournalConfig.forStore(settings.store(), settings.dataDir()))
                 .withFallback(ConfigFactory.parseResources("fabric.conf")));
     }
 

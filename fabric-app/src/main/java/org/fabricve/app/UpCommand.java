@@ -43,6 +43,14 @@ final class UpCommand implements Callable<Integer> {
             + "default: start a new cluster). Needs a shared store: an embedded H2 member refuses to join")
     String join;
 
+    @Option(names = "--store", description = "h2|cassandra: where the journal lives (env FABRIC_STORE, default h2, "
+            + "an embedded file in the data directory; cassandra: a shared Cassandra journal, see --cassandra)")
+    String store;
+
+    @Option(names = "--cassandra", description = "HOST:PORT of a Cassandra node to use as the journal (env "
+            + "FABRIC_CASSANDRA, default 127.0.0.1:9042, what ./fabric cassandra start runs; implies --store cassandra)")
+    String cassandra;
+
     @Override
     public Integer call() throws Exception {
         NodeSettings settings;
@@ -58,6 +66,11 @@ final class UpCommand implements Callable<Integer> {
         } catch (ClusterJoin.JoinFailed e) {
             System.err.println("fabric up: " + e.getMessage());
             return 3;
+        } catch (IllegalStateException e) {
+            // a start-up failure with a message for the operator (journal unreachable, unreadable key file):
+            // say it plainly, not as a stack trace; the log above holds the details
+            System.err.println("fabric up: " + e.getMessage());
+            return 1;
         }
         printBanner(node);
         node.system().getWhenTerminated().toCompletableFuture().join();
@@ -93,8 +106,54 @@ final class UpCommand implements Callable<Integer> {
                 NodeSettings.DEFAULT_RECONCILE_INTERVAL,
                 simulatedHosts != null ? simulatedHosts
                         : number("--simulated-hosts / FABRIC_SIMULATED_HOSTS", env("FABRIC_SIMULATED_HOSTS"), 1),
-                new JournalStore.EmbeddedH2(),
+                journalStore(first(store, env("FABRIC_STORE"), null), first(cassandra, env("FABRIC_CASSANDRA"), null)),
                 Optional.ofNullable(first(join, env("FABRIC_JOIN"), null)));
+    }
+
+    /**
+     * The store from {@code --store} / FABRIC_STORE and {@code --cassandra} / FABRIC_CASSANDRA: H2 unless
+     * Cassandra is asked for by either; a contact point with the H2 store is a contradiction, not a choice.
+     */
+    static JournalStore journalStore(String storeName, String contactPoint) {
+        String name = storeName == null ? (contactPoint == null ? "h2" : "cassandra")
+                : storeName.trim().toLowerCase(java.util.Locale.ROOT);
+        switch (name) {
+            case "h2":
+                if (contactPoint != null) {
+                    throw new IllegalArgumentException("--cassandra / FABRIC_CASSANDRA needs --store cassandra, not h2");
+                }
+                return new JournalStore.EmbeddedH2();
+            case "cassandra":
+                return contactPoint(contactPoint == null ? "127.0.0.1:9042" : contactPoint);
+            default:
+                throw new IllegalArgumentException("--store / FABRIC_STORE must be 'h2' or 'cassandra', not '"
+                        + storeName + "'");
+        }
+    }
+
+    /** HOST:PORT, also [IPv6]:PORT. */
+    static JournalStore.Cassandra contactPoint(String hostPort) {
+        String what = "--cassandra / FABRIC_CASSANDRA";
+        String value = hostPort.trim();
+        int colon = value.lastIndexOf(':');
+        if (colon < 1 || colon == value.length() - 1) {
+            throw new IllegalArgumentException(what + " must be HOST:PORT, not '" + hostPort + "'");
+        }
+        String host = value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(value.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + ": the port must be a number, not '" + value.substring(colon + 1) + "'");
+        }
+        try {
+            return new JournalStore.Cassandra(host, port);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + ": " + e.getMessage());
+        }
     }
 
     /**
@@ -127,6 +186,13 @@ final class UpCommand implements Callable<Integer> {
         node.certificate().ifPresent(c -> out.append("  TLS:      self-signed certificate ")
                 .append(c.certificatePath()).append("\n            SHA-256 ").append(c.sha256Fingerprint()).append('\n'));
         out.append("  data:     ").append(s.dataDir()).append('\n');
+        if (s.store() instanceof JournalStore.Cassandra c) {
+            out.append("  journal:  Cassandra at ").append(c.host()).append(':').append(c.port()).append(", keyspace ")
+                    .append(node.system().settings().config().getString("pekko.persistence.cassandra.journal.keyspace"))
+                    .append('\n');
+        } else {
+            out.append("  journal:  embedded H2 in ").append(s.dataDir().resolve("db")).append('\n');
+        }
         out.append("  login:    user root@pam, ");
         var credentials = node.credentials();
         if (credentials.fromEnvironment()) {

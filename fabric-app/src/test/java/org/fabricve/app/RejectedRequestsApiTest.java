@@ -111,7 +111,7 @@ class RejectedRequestsApiTest extends SharedNodeTest {
 
     /** The id of the newest event in the journal (the read model may lag behind it). */
     private long journalHead() throws Exception {
-        return new EventFeed(node.system()).current(0)
+        return EventFeed.of(node.system()).current(0)
                 .runWith(Sink.fold(0L, (max, e) -> Math.max(max, e.id())), node.system())
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
     }

@@ -24,7 +24,7 @@ public final class JoinCompatibility {
     public static List<String> problems(Identity other, Identity self) {
         List<String> problems = new ArrayList<>();
         if (other.clusterName() == null || other.store() == null) {
-            problems.add("the other member is not a Fabric VE member (no fabric.cluster-name or fabric.store)");
+            problems.add("the other member is not a Fabric VE member (no fabric.cluster-name or fabric.journal.store)");
             return problems;
         }
         if (EMBEDDED_H2.equals(self.store())) {
