@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.fabricve.persistence.JournalStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,6 +37,7 @@ class ClusterProcessTest {
 
     private NetLab lab;
     private Path dataRoot;
+    private JournalStore.Cassandra journal;
     private String cassandra;
     private final MemberProcess[] members = new MemberProcess[4];
 
@@ -43,9 +45,12 @@ class ClusterProcessTest {
     void formTheCluster() throws Exception {
         Assumptions.assumeFalse("1".equals(System.getenv("FABRIC_SKIP_CLUSTER")),
                 "FABRIC_SKIP_CLUSTER=1: multi-process cluster tests skipped");
-        cassandra = ClusterTestSupport.cassandraForNamespaces();
         dataRoot = Files.createTempDirectory("fabric-cluster");
+        // a Cassandra left from an earlier run listens on an address the fresh lab re-creates: start it anew
+        ClusterTestSupport.stopCassandra();
         lab = NetLab.up(ClusterTestSupport.repo(), "fvc", 3);
+        journal = ClusterTestSupport.cassandraForNamespaces();
+        cassandra = journal.host() + ":" + journal.port();
         members[1] = MemberProcess.start(lab, 1, dataRoot, cassandra, Optional.empty(), List.of()).awaitUp(START);
         members[2] = MemberProcess.start(lab, 2, dataRoot, cassandra, Optional.of(1), List.of());
         members[3] = MemberProcess.start(lab, 3, dataRoot, cassandra, Optional.of(1), List.of());
@@ -65,6 +70,7 @@ class ClusterProcessTest {
                 m.close();
             }
         }
+        ClusterTestSupport.stopCassandra();
         if (lab != null) {
             lab.close();
         }
@@ -158,7 +164,7 @@ class ClusterProcessTest {
     @Test
     @Order(6)
     void noEntityWasEverWrittenByTwoIncarnations() throws Exception {
-        List<String> violations = ClusterTestSupport.journalViolations(cassandra);
+        List<String> violations = ClusterTestSupport.journalViolations(journal, "fabric");
         assertThat(violations).isEmpty();
     }
 

@@ -47,13 +47,14 @@ final class MemberProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "up",
                 "--node", node, "--data-dir", data.toString(),
                 "--api-port", Integer.toString(API_PORT), "--cluster-port", Integer.toString(CLUSTER_PORT),
-                "--cluster-host", NetLab.clusterAddress(index), "--tls", "off",
+                "--tls", "off",
                 "--store", "cassandra", "--cassandra", cassandra));
         joinMember.ifPresent(m -> cmd.addAll(List.of("--join", NetLab.clusterAddress(m) + ":" + CLUSTER_PORT)));
         cmd.addAll(extraArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("FABRIC_ROOT_PASSWORD", PASSWORD);
+        pb.environment().put("FABRIC_CLUSTER_HOST", NetLab.clusterAddress(index));
         return new MemberProcess(index, node, pb.start(), log);
     }
 

@@ -86,13 +86,22 @@ public final class TestCassandra {
     }
 
     private static JournalStore.Cassandra start() {
+        return startInstance(repo().resolve("data/test-cassandra"), "127.0.0.1");
+    }
+
+    /**
+     * A Cassandra instance of its own in {@code dir}, listening on {@code host} (free ports): for tests whose
+     * members live in other network namespaces and cannot reach the shared node on loopback. Idempotent.
+     */
+    public static JournalStore.Cassandra startInstance(Path dir, String host) {
         Path repo = repo();
         Path log = null;
         try {
             log = Files.createTempFile("fabric-test-cassandra", ".out");
             ProcessBuilder pb = new ProcessBuilder("bash", repo.resolve("scripts/cassandra.sh").toString(), "start")
                     .redirectOutput(log.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
-            pb.environment().put("FABRIC_CASSANDRA_DIR", repo.resolve("data/test-cassandra").toString());
+            pb.environment().put("FABRIC_CASSANDRA_DIR", dir.toString());
+            pb.environment().put("FABRIC_CASSANDRA_HOST", host);
             pb.environment().put("FABRIC_CASSANDRA_PORT", "0");
             pb.environment().put("FABRIC_CASSANDRA_STORAGE_PORT", "0");
             pb.environment().put("FABRIC_CASSANDRA_FAST", "1");
@@ -134,8 +143,25 @@ public final class TestCassandra {
         return new JournalStore.Cassandra(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
     }
 
+    /** Stops the instance in {@code dir} (scripts/cassandra.sh stop); quietly does nothing when none runs. */
+    public static void stopInstance(Path dir) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder("bash", repo().resolve("scripts/cassandra.sh").toString(), "stop")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().put("FABRIC_CASSANDRA_DIR", dir.toString());
+            Process p = pb.start();
+            if (!p.waitFor(2, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run scripts/cassandra.sh stop: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The repository root (the folder holding ./fabric and scripts/). */
-    static Path repo() {
+    public static Path repo() {
         Path p = Path.of("").toAbsolutePath();
         while (p != null) {
             if (Files.isRegularFile(p.resolve("fabric")) && Files.isRegularFile(p.resolve("scripts/cassandra.sh"))) {
