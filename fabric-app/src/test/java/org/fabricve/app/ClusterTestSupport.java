@@ -37,14 +37,32 @@ final class ClusterTestSupport {
         TestCassandra.stopInstance(cassandraDir());
     }
 
+    /** Drops a run's keyspaces, so the instance, kept between runs, does not pile them up. Best effort. */
+    static void dropKeyspace(JournalStore.Cassandra store, String keyspace) {
+        try (CqlSession session = session(store)) {
+            session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
+            session.execute("DROP KEYSPACE IF EXISTS " + keyspace + "_snapshot");
+        } catch (RuntimeException e) {
+            System.err.println("could not drop keyspace " + keyspace + ": " + e);
+        }
+    }
+
+    private static CqlSession session(JournalStore.Cassandra store) {
+        return CqlSession.builder().addContactPoint(new InetSocketAddress(store.host(), store.port()))
+                .withLocalDatacenter("datacenter1")
+                .withConfigLoader(com.datastax.oss.driver.api.core.config.DriverConfigLoader.programmaticBuilder()
+                        .withDuration(com.datastax.oss.driver.api.core.config.DefaultDriverOption.REQUEST_TIMEOUT,
+                                java.time.Duration.ofSeconds(30)).build())
+                .build();
+    }
+
     /**
      * Every mark of two live incarnations in the keyspace: the journal's rows audited per entity (gapless,
      * writers taking turns once), and the tag view, which keeps both copies of a sequence number written twice
      * (the journal's primary key would silently keep one).
      */
     static List<String> journalViolations(JournalStore.Cassandra store, String keyspace) {
-        try (CqlSession session = CqlSession.builder().addContactPoint(new InetSocketAddress(store.host(), store.port()))
-                .withLocalDatacenter("datacenter1").build()) {
+        try (CqlSession session = session(store)) {
             List<JournalAudit.Row> rows = new ArrayList<>();
             for (Row r : session.execute("SELECT persistence_id, sequence_nr, writer_uuid FROM " + keyspace + ".messages")) {
                 rows.add(new JournalAudit.Row(r.getString(0), r.getLong(1), r.getString(2)));

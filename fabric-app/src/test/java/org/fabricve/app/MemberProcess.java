@@ -20,6 +20,7 @@ final class MemberProcess implements AutoCloseable {
     static final String PASSWORD = "cluster-test-password";
     static final int API_PORT = 8006;
     static final int CLUSTER_PORT = 25520;
+    private static final java.util.concurrent.atomic.AtomicInteger STARTS = new java.util.concurrent.atomic.AtomicInteger();
     private static final Pattern API_LINE = Pattern.compile("API: +http://\\S+:(\\d+)/api2/json");
 
     final int index;
@@ -36,21 +37,22 @@ final class MemberProcess implements AutoCloseable {
 
     /** Starts member {@code index} (node name {@code nINDEX}) with its data in {@code dataRoot}. */
     static MemberProcess start(NetLab lab, int index, Path dataRoot, String cassandra, Optional<Integer> joinMember,
-                               List<String> extraArgs) throws IOException {
+                               List<String> jvmSettings) throws IOException {
         String node = "n" + index;
         Path data = dataRoot.resolve(node);
         Files.createDirectories(data);
-        Path log = data.resolve("member.log");
+        // a log per start: an earlier start's banner must not count as this one's
+        Path log = data.resolve("member-" + STARTS.incrementAndGet() + ".log");
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", lab.namespace(index),
                 ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx384m", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "up",
+                "-Xmx384m", "-XX:TieredStopAtLevel=1"));
+        cmd.addAll(jvmSettings);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "up",
                 "--node", node, "--data-dir", data.toString(),
                 "--api-port", Integer.toString(API_PORT), "--cluster-port", Integer.toString(CLUSTER_PORT),
                 "--tls", "off",
                 "--store", "cassandra", "--cassandra", cassandra));
         joinMember.ifPresent(m -> cmd.addAll(List.of("--join", NetLab.clusterAddress(m) + ":" + CLUSTER_PORT)));
-        cmd.addAll(extraArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("FABRIC_ROOT_PASSWORD", PASSWORD);
