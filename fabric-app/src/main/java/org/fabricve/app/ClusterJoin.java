@@ -14,7 +14,12 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.cluster.typed.JoinSeedNodes;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.fabricve.core.cluster.ClusterNode;
+import org.fabricve.core.cluster.ClusterNodeEvent;
+import org.fabricve.core.cluster.NodeList;
+import org.fabricve.persistence.EventFeed;
 import org.fabricve.node.ClusterNodesEntity;
 import org.fabricve.node.FabricServices;
 import org.fabricve.persistence.view.ClusterView;
@@ -40,7 +45,33 @@ final class ClusterJoin {
 
     private ClusterJoin() {}
 
-    static void joinAndAwaitUp(ActorSystem<?> system, Optional<String> join, Duration timeout) throws Exception {
+    /**
+     * The other members of the configured node list this member's journal already holds: a member that
+     * restarts without {@code --join} finds its cluster again through them. Empty on a new journal (or H2).
+     */
+    static List<Address> persistedMembers(ActorSystem<?> system, EventFeed feed, String self, Duration timeout) {
+        String pid = PersistenceId.of(ClusterNodesEntity.TYPE_KEY.name(), ClusterNodesEntity.ENTITY_ID).id();
+        try {
+            NodeList nodes = feed.currentEventsOf(pid)
+                    .runWith(Sink.fold(NodeList.EMPTY, (list, e) -> e instanceof ClusterNodeEvent ev ? list.evolve(ev) : list),
+                            system)
+                    .toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return nodes.members().stream().filter(m -> !m.name().equals(self))
+                    .map(m -> seedAddress(system, m.clusterAddress())).toList();
+        } catch (Exception e) {
+            LOG.info("no node list in the journal yet ({}): forming a new cluster", e.getMessage());
+            return List.of();
+        }
+    }
+
+    /**
+     * {@code join}: the member given by {@code --join}. Without it, {@code knownMembers} (the persisted node list's
+     * other members) are the seeds, with this member among them in address order: whichever of them runs is
+     * joined, and if none does, the first in that order forms the cluster again (Pekko's seed-node protocol),
+     * so a whole cluster restarts without a second, split cluster on the shared journal.
+     */
+    static void joinAndAwaitUp(ActorSystem<?> system, Optional<String> join, List<Address> knownMembers,
+                               Duration timeout) throws Exception {
         Cluster cluster = Cluster.get(system);
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "log-stop-reason",
                 () -> {
@@ -57,6 +88,12 @@ final class ClusterJoin {
             Address seed = seedAddress(system, join.get());
             LOG.info("joining the cluster at {}", seed);
             cluster.manager().tell(new JoinSeedNodes(List.of(seed)));
+        } else if (!knownMembers.isEmpty()) {
+            List<Address> seeds = new java.util.ArrayList<>(knownMembers);
+            seeds.add(cluster.selfMember().address());
+            seeds.sort(java.util.Comparator.comparing(Address::toString));
+            LOG.info("rejoining the cluster recorded in the journal through its members {}", seeds);
+            cluster.manager().tell(new JoinSeedNodes(seeds));
         } else {
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
         }
@@ -65,7 +102,9 @@ final class ClusterJoin {
         } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof JoinFailed f ? f : e;
         } catch (TimeoutException e) {
-            throw new JoinFailed("no member at " + join.orElse("this address") + " accepted this member within "
+            throw new JoinFailed("no member at " + join.orElse(knownMembers.isEmpty() ? "this address"
+                    : knownMembers + " (the node list in the journal; the first in address order forms the cluster "
+                    + "when none runs)") + " accepted this member within "
                     + timeout.toSeconds() + " s: is it running, is its cluster port reachable from here, and does "
                     + "this member's cluster address (" + cluster.selfMember().address() + ") reach back?");
         }
@@ -107,24 +146,11 @@ final class ClusterJoin {
         String clusterAddress = bracketed(host) + ":" + self.getPort().orElse(0);
         ClusterNode me = ClusterNode.member(services.localNode(), clusterAddress, bracketed(apiHost) + ":" + apiPort);
         long deadline = System.nanoTime() + timeout.toNanos();
-        String lastProblem = "no answer";
-        while (true) {
-            try {
-                ClusterNodesEntity.Reply reply = services.registerMember(me, hosted).toCompletableFuture()
-                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                if (reply instanceof ClusterNodesEntity.Refused r) {
-                    throw new IllegalStateException("this member cannot enter the cluster's node list: "
-                            + r.rejection().message());
-                }
-                break;
-            } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
-                lastProblem = String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("could not register in the node list within " + timeout + ": "
-                        + lastProblem);
-            }
-            Thread.sleep(100);
+        ClusterNodesEntity.Reply reply = StartupRetry.untilAnswered("register in the node list", timeout,
+                () -> services.registerMember(me, hosted));
+        if (reply instanceof ClusterNodesEntity.Refused r) {
+            throw new IllegalStateException("this member cannot enter the cluster's node list: "
+                    + r.rejection().message());
         }
         while (!view.clusterNodes().node(me.name()).map(n -> n.clusterAddress().equals(clusterAddress)).orElse(false)) {
             if (System.nanoTime() > deadline) {

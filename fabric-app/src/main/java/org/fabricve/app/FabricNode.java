@@ -104,9 +104,13 @@ public final class FabricNode implements AutoCloseable {
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "fabric", config(settings, extra));
         try {
             Cluster cluster = Cluster.get(system);
-            ClusterJoin.joinAndAwaitUp(system, settings.join(),
-                    system.settings().config().getDuration("fabric.join-timeout"));
             JournalSchema.ensure(system, START_TIMEOUT);
+            EventFeed feed = EventFeed.of(system);
+            List<org.apache.pekko.actor.Address> known = settings.join().isPresent()
+                    || settings.store() instanceof JournalStore.EmbeddedH2 ? List.of()
+                    : ClusterJoin.persistedMembers(system, feed, settings.nodeName(), START_TIMEOUT);
+            ClusterJoin.joinAndAwaitUp(system, settings.join(), known,
+                    system.settings().config().getDuration("fabric.join-timeout"));
 
             ClusterSharding sharding = ClusterSharding.get(system);
             AgentDirectory agents = AgentDirectory.start(system);
@@ -117,7 +121,6 @@ public final class FabricNode implements AutoCloseable {
             sharding.init(Entity.of(ClusterNodesEntity.TYPE_KEY,
                     ctx -> ClusterNodesEntity.create(ctx.getEntityId(), clock)));
 
-            EventFeed feed = EventFeed.of(system);
             ClusterViewUpdater.ReadSide readSide = ClusterViewUpdater.start(system, feed).toCompletableFuture()
                     .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             ClusterView view = readSide.view();
@@ -128,9 +131,9 @@ public final class FabricNode implements AutoCloseable {
 
             String poolPath = hypervisor.pools().stream().filter(p -> p.name().equals("local")).findFirst()
                     .map(p -> p.path()).orElse(poolDir.toString());
-            services.defineStorage(new StorageDefinition("local", "dir", poolPath,
-                            List.of("images", "rootdir", "iso", "vztmpl", "backup"), List.of(), false))
-                    .toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            StorageDefinition local = new StorageDefinition("local", "dir", poolPath,
+                    List.of("images", "rootdir", "iso", "vztmpl", "backup"), List.of(), false);
+            StartupRetry.untilAnswered("define the local storage", START_TIMEOUT, () -> services.defineStorage(local));
 
             var blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("fabric.libvirt-dispatcher"));
             for (Host h : hosts) {

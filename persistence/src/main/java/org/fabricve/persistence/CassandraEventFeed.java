@@ -103,4 +103,9 @@ public final class CassandraEventFeed implements EventFeed {
                 })
                 .dropWhile(e -> e.id() <= afterId);
     }
+
+    @Override
+    public Source<Object, NotUsed> currentEventsOf(String persistenceId) {
+        return readJournal.currentEventsByPersistenceId(persistenceId, 0L, Long.MAX_VALUE).map(EventEnvelope::event);
+    }
 }

@@ -18,6 +18,9 @@ public sealed interface EventFeed permits JdbcEventFeed, CassandraEventFeed {
     /** Every event after {@code afterId} that exists now; completes. */
     Source<JournalEvent, NotUsed> current(long afterId);
 
+    /** Every event of one entity that exists now, in its order; completes. */
+    Source<Object, NotUsed> currentEventsOf(String persistenceId);
+
     /** The feed of the store this actor system was configured with ({@link JournalConfig}). */
     static EventFeed of(ActorSystem<?> system) {
         return switch (JournalConfig.storeName(system.settings().config())) {

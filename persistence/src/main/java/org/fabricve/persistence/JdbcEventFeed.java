@@ -38,4 +38,9 @@ public final class JdbcEventFeed implements EventFeed {
         return new JournalEvent(id, envelope.persistenceId(), envelope.sequenceNr(), envelope.timestamp(),
                 envelope.event());
     }
+
+    @Override
+    public Source<Object, NotUsed> currentEventsOf(String persistenceId) {
+        return readJournal.currentEventsByPersistenceId(persistenceId, 0L, Long.MAX_VALUE).map(EventEnvelope::event);
+    }
 }
