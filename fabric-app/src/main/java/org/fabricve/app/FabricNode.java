@@ -150,7 +150,7 @@ public final class FabricNode implements AutoCloseable {
             }
 
             ApiRoutes routes = new ApiRoutes(services, readSide.tail(), credentials, tickets, new SecureRandom(),
-                    system.settings().config().getString("fabric.cluster-name"), VERSION);
+                    system.settings().config().getString("fabric.cluster-name"), VERSION, ha);
             var server = Http.get(system).newServerAt(settings.bindHost(), settings.apiPort());
             if (certificate != null) {
                 server = server.enableHttps(ConnectionContext.httpsServer(certificate::newServerEngine));

@@ -368,8 +368,12 @@ public final class RealHaCluster implements ClusterUnderTest {
             NodeState st = lastManager.nodeState(node);
             if (st != NodeState.ONLINE && st != NodeState.MAINTENANCE) return false;
         }
-        for (NodeStatus ns : lastManager.nodes().values()) {
-            if (ns.state() == NodeState.FENCE) return false;
+        for (var e : lastManager.nodes().entrySet()) {
+            if (e.getValue().state() == NodeState.FENCE) return false;
+            // a node that is down or cut off but still looks up to the manager is about to be noticed lost
+            boolean up = members.containsKey(e.getKey()) && Boolean.TRUE.equals(networkOn.get(e.getKey()));
+            if (!up && (e.getValue().state() == NodeState.ONLINE || e.getValue().state() == NodeState.MAINTENANCE)
+                    && !e.getValue().released()) return false;
         }
         for (ServiceConfig c : lastConfig.services().values()) {
             ServiceStatus st = lastManager.service(c.sid());

@@ -14,8 +14,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A representative subset of the HA scenario files, played on real members in this JVM ({@link RealHaCluster}):
- * a power cut, a partition that heals, a crashed guest, a relocation, a start failure, the manager's own member
- * failing. Every scenario file also runs on the simulator in the ha module's tests.
+ * a power cut, a relocation, a crashed guest, a start failure. Every scenario file also runs on the simulator in
+ * the ha module's tests. Not yet passing here (see ha/README.md): 05 (a partition that heals: the cut-off side's
+ * guest ends in error) and 32 (the manager's own member fails).
  */
 class RealHaScenariosTest {
 
@@ -25,7 +26,8 @@ class RealHaScenariosTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"02-power-off-recovers.json"})
+    @ValueSource(strings = {"02-power-off-recovers.json", "18-relocate-command.json", "20-crash-restarts.json",
+            "21-start-fails-relocates.json"})
     void scenarioPassesOnRealMembers(String file) throws Exception {
         Scenario scenario = ScenarioParser.parse(Files.readString(SCENARIOS.resolve(file)));
         ScenarioRunner.Result r;
