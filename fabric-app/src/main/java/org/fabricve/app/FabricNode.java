@@ -29,6 +29,7 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.fabricve.core.hypervisor.HostInfo;
 import org.fabricve.core.storage.StorageDefinition;
 import org.fabricve.gateway.ApiRoutes;
+import org.fabricve.ha.runtime.HaRuntime;
 import org.fabricve.gateway.security.NodeCertificate;
 import org.fabricve.gateway.security.RootCredentials;
 import org.fabricve.gateway.security.TicketAuthority;
@@ -68,9 +69,11 @@ public final class FabricNode implements AutoCloseable {
     private final RootCredentials credentials;
     private final NodeCertificate certificate;
     private final FabricServices services;
+    private final HaRuntime ha;
 
     private FabricNode(NodeSettings settings, ActorSystem<Void> system, ServerBinding binding,
-                       RootCredentials credentials, NodeCertificate certificate, FabricServices services) {
+                       RootCredentials credentials, NodeCertificate certificate, FabricServices services, HaRuntime ha) {
+        this.ha = ha;
         this.settings = settings;
         this.system = system;
         this.binding = binding;
@@ -148,9 +151,13 @@ public final class FabricNode implements AutoCloseable {
             for (Host h : hosts) {
                 awaitNodeVisible(view, h.node());
             }
+            HaRuntime ha = HaRuntime.start(system, services);
+            for (Host h : hosts) {
+                ha.startAgent(h.node(), h.hypervisor(), blocking, dataDir);
+            }
 
             ApiRoutes routes = new ApiRoutes(services, readSide.tail(), credentials, tickets, new SecureRandom(),
-                    system.settings().config().getString("fabric.cluster-name"), VERSION);
+                    system.settings().config().getString("fabric.cluster-name"), VERSION, ha);
             var server = Http.get(system).newServerAt(settings.bindHost(), settings.apiPort());
             if (certificate != null) {
                 server = server.enableHttps(ConnectionContext.httpsServer(certificate::newServerEngine));
@@ -163,7 +170,7 @@ public final class FabricNode implements AutoCloseable {
                     binding.localAddress().getPort(), hosts.stream().skip(1).map(Host::node).toList(), START_TIMEOUT);
             LOG.info("node {} started in {} ms (journal, entities, agent, API on port {})", settings.nodeName(),
                     (System.nanoTime() - began) / 1_000_000, binding.localAddress().getPort());
-            return new FabricNode(settings, system, binding, credentials, certificate, services);
+            return new FabricNode(settings, system, binding, credentials, certificate, services, ha);
         } catch (Exception | Error e) {
             hosts.forEach(h -> h.hypervisor().close());
             system.terminate();
@@ -278,6 +285,11 @@ public final class FabricNode implements AutoCloseable {
 
     public FabricServices services() {
         return services;
+    }
+
+    /** HA on this member: its agents, and the way to the manager. */
+    public HaRuntime ha() {
+        return ha;
     }
 
     public ActorSystem<Void> system() {

@@ -28,9 +28,18 @@ public final class ApiRoutes extends RouteSupport {
     private final String version;
     private final FabricServices fabric;
     private final OpenApiRoute openApi = new OpenApiRoute();
+    private final HaRoutes ha;
 
     public ApiRoutes(FabricServices fabric, JournalTail tail, RootCredentials credentials, TicketAuthority tickets,
                      RandomGenerator random, String clusterName, String version) {
+        this(fabric, tail, credentials, tickets, random, clusterName, version, null);
+    }
+
+    /** {@code ha}: the member's HA runtime for {@code /cluster/ha} (null: those paths are not served). */
+    public ApiRoutes(FabricServices fabric, JournalTail tail, RootCredentials credentials, TicketAuthority tickets,
+                     RandomGenerator random, String clusterName, String version,
+                     org.fabricve.ha.runtime.HaRuntime ha) {
+        this.ha = ha == null ? null : new HaRoutes(fabric, ha);
         this.authentication = new Authentication(tickets);
         this.access = new AccessRoutes(credentials, tickets);
         this.cluster = new ClusterRoutes(fabric, clusterName);
@@ -49,6 +58,7 @@ public final class ApiRoutes extends RouteSupport {
                         authentication.authenticated(user -> writesNeedQuorum(() -> concat(
                                 path("version", () -> get(() -> ok(VersionInfo.of(version)))),
                                 events.routes(),
+                                ha != null ? ha.routes() : reject(),
                                 cluster.routes(),
                                 nodes.routes(user),
                                 storage.clusterRoutes()))))))));

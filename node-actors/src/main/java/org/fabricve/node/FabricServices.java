@@ -152,6 +152,11 @@ public final class FabricServices {
                 askTimeout);
     }
 
+    /** Moves the guest's home to {@code node} (HA relocation, or recovery after a fence). */
+    public CompletionStage<GuestEntity.Reply> moveHome(int vmid, String node, boolean fenced, String reason) {
+        return guestRef(vmid).ask(r -> new GuestEntity.MoveHome(vmid, node, fenced, reason, r), askTimeout);
+    }
+
     public CompletionStage<Done> defineStorage(StorageDefinition definition) {
         return sharding.entityRefFor(StorageEntity.TYPE_KEY, definition.storage())
                 .ask(r -> new StorageEntity.Define(definition, r), askTimeout);

@@ -54,6 +54,10 @@ public final class GuestEntity extends EventSourcedBehavior<GuestEntity.Command,
     public record ReportResult(String upid, String exitStatus, List<String> log, GuestConfig finalConfig,
                                RunState observedState) implements Command {}
 
+    /** Moves the guest's home to {@code node} (see {@link GuestDecider#moveHome}); the HA manager's relocation and recovery. */
+    public record MoveHome(int vmid, String node, boolean fenced, String reason, ActorRef<Reply> replyTo)
+            implements Command {}
+
     /** Starts (recovers) the entity and nothing else: an interrupted task resumes on recovery. */
     public record Wake() implements Command {}
 
@@ -127,6 +131,15 @@ public final class GuestEntity extends EventSourcedBehavior<GuestEntity.Command,
                 .onCommand(ReportResult.class, (state, c) -> persist(GuestDecider.finish(state, c.upid(),
                         c.exitStatus(), c.log(), clock.instant().getEpochSecond(), c.finalConfig(),
                         c.observedState())))
+                .onCommand(MoveHome.class, (state, c) -> {
+                    Decision d = GuestDecider.moveHome(state, vmid, c.node(), c.fenced(), c.reason(),
+                            clock.instant().getEpochSecond());
+                    if (d instanceof Decision.Reject r) {
+                        return Effect().none().thenReply(c.replyTo(), s -> new Rejected(r.rejection()));
+                    }
+                    return Effect().persist(((Decision.Accept) d).events())
+                            .thenReply(c.replyTo(), s -> new Accepted(""));
+                })
                 .onCommand(Wake.class, (state, c) -> Effect().none())
                 .onCommand(Observe.class, (state, c) -> persist(GuestDecider.observe(state, c.observed(), c.reason(),
                         clock.instant().getEpochSecond())))

@@ -78,6 +78,7 @@ class SerializationRoundTripTest {
                 new GuestEvent.TaskFinished(100, FINISHED, CONFIG, null),
                 new GuestEvent.TaskFinished(100, FAILED, null, RunState.PAUSED),
                 new GuestEvent.RunStateObserved(100, RunState.RUNNING, RunState.STOPPED, "domain crashed", 1_700_000_100L),
+                new GuestEvent.HomeMoved(100, "pve1", "pve2", true, "HA recovery after a fence", 1_700_000_200L),
                 // NodeEvent: both
                 new NodeEvent.NodeRegistered("pve1", host, 1_700_000_000L),
                 new NodeEvent.ForeignDomainsChanged("pve1", Set.of("win10", "fabric-999"), Set.of("old"), 5),

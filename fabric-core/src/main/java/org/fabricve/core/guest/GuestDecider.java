@@ -110,6 +110,34 @@ public final class GuestDecider {
                 reason, time));
     }
 
+    /**
+     * Moves the guest's home to {@code node}. A plain move (relocation) needs the guest stopped and idle. A
+     * fenced move (HA recovery) is the manager's word that the old node runs nothing any more: an operation
+     * still waiting for the dead node ends as failed, and the guest is stopped on its new node.
+     */
+    public static Decision moveHome(GuestState state, int vmid, String node, boolean fenced, String reason, long time) {
+        if (!state.exists()) {
+            return Decision.reject(Rejection.notFound("guest " + vmid + " does not exist"));
+        }
+        Guest guest = state.guest();
+        if (guest.node().equals(node)) {
+            return Decision.accept();
+        }
+        List<GuestEvent> events = new java.util.ArrayList<>();
+        if (state.active() != null) {
+            if (!fenced) {
+                return Decision.reject(busy(guest.label(), state.active()));
+            }
+            events.add(new TaskFinished(vmid, state.active().task().finished(time,
+                    "node '" + guest.node() + "' was fenced", List.of("node '" + guest.node() + "' was fenced")),
+                    null, RunState.STOPPED));
+        } else if (!fenced && guest.runState().active()) {
+            return Decision.reject(Rejection.conflict(guest.label() + " is running - stop it before moving it"));
+        }
+        events.add(new GuestEvent.HomeMoved(vmid, guest.node(), node, fenced, reason, time));
+        return new Decision.Accept(events);
+    }
+
     public static GuestState evolve(GuestState state, GuestEvent event) {
         // Java 17: no pattern switch yet; the sealed interface keeps this list complete.
         if (event instanceof CreationStarted e) {
@@ -125,6 +153,11 @@ public final class GuestDecider {
         }
         if (event instanceof RunStateObserved e) {
             return state.withGuest(state.guest().withRunState(e.to()));
+        }
+        if (event instanceof GuestEvent.HomeMoved e) {
+            Guest g = state.guest();
+            Guest moved = new Guest(g.vmid(), g.type(), e.to(), g.config(), e.fenced() ? RunState.STOPPED : g.runState());
+            return state.withGuest(moved);
         }
         throw new IllegalStateException("unknown event " + event);
     }

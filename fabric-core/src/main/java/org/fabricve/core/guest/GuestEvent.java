@@ -43,4 +43,12 @@ public sealed interface GuestEvent extends FabricSerializable {
 
     /** The hypervisor disagrees with what the journal believed; the hypervisor wins. */
     record RunStateObserved(int vmid, RunState from, RunState to, String reason, long time) implements GuestEvent {}
+
+    /**
+     * The guest's home (the node its config lives on, whose agent runs it) moved: a relocation of a stopped
+     * guest, or the HA manager's recovery after its old node was provably fenced ({@code fenced}: whatever the
+     * old node was running is dead, so the guest is stopped now).
+     */
+    record HomeMoved(int vmid, String from, String to, boolean fenced, String reason, long time)
+            implements GuestEvent {}
 }

@@ -6,7 +6,7 @@ import org.fabricve.ha.model.Sid;
  * Everything the HA manager decides, as events: the manager's state is the fold of them
  * ({@link HaManager#evolve}), and they are what the API and the event stream show.
  */
-public sealed interface HaEvent {
+public sealed interface HaEvent extends org.fabricve.core.FabricSerializable {
 
     /** A human-readable line, as the manager's log would say it. */
     String describe();

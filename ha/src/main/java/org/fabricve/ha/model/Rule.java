@@ -5,7 +5,11 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-/** HA rules as Proxmox VE 9 has them: node affinity and resource affinity. */
+/** HA rules as Proxmox VE 9 has them: node affinity and resource affinity (JSON: with a {@code type} tag). */
+@com.fasterxml.jackson.annotation.JsonTypeInfo(use = com.fasterxml.jackson.annotation.JsonTypeInfo.Id.NAME, property = "type")
+@com.fasterxml.jackson.annotation.JsonSubTypes({
+        @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = Rule.NodeAffinity.class, name = "node-affinity"),
+        @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = Rule.ResourceAffinity.class, name = "resource-affinity")})
 public sealed interface Rule {
 
     String id();

@@ -1,8 +1,10 @@
 package org.fabricve.ha.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Comparator;
 
-/** An HA resource id as Proxmox writes it: {@code vm:100} or {@code ct:101}. */
+/** An HA resource id as Proxmox writes it: {@code vm:100} or {@code ct:101} (also its JSON form, as a value and as a map key). */
 public record Sid(Type type, int vmid) implements Comparable<Sid> {
 
     public enum Type {
@@ -23,6 +25,7 @@ public record Sid(Type type, int vmid) implements Comparable<Sid> {
     }
 
     /** Parses {@code vm:N} / {@code ct:N}; a bare number means a VM, as the Proxmox API accepts it. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static Sid parse(String text) {
         if (text == null || text.isBlank()) throw new IllegalArgumentException("sid: empty");
         String s = text.trim();
@@ -52,6 +55,7 @@ public record Sid(Type type, int vmid) implements Comparable<Sid> {
         return ORDER.compare(this, o);
     }
 
+    @JsonValue
     @Override
     public String toString() {
         return type.wire() + ":" + vmid;

@@ -1,0 +1,471 @@
+package org.fabricve.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.remote.RemoteActorRefProvider;
+import org.apache.pekko.remote.transport.ThrottlerTransportAdapter;
+import org.fabricve.core.config.GuestConfig;
+import org.fabricve.core.config.GuestType;
+import org.fabricve.core.guest.Guest;
+import org.fabricve.core.hypervisor.DomainStatus;
+import org.fabricve.core.hypervisor.Hypervisor;
+import org.fabricve.ha.manager.CrmCommand;
+import org.fabricve.ha.manager.HaStatus;
+import org.fabricve.ha.manager.HaTimings;
+import org.fabricve.ha.manager.LrmMode;
+import org.fabricve.ha.manager.ManagerState;
+import org.fabricve.ha.manager.NodeState;
+import org.fabricve.ha.manager.NodeStatus;
+import org.fabricve.ha.manager.ServiceStatus;
+import org.fabricve.ha.model.HaConfig;
+import org.fabricve.ha.model.RequestedState;
+import org.fabricve.ha.model.ServiceConfig;
+import org.fabricve.ha.model.Sid;
+import org.fabricve.ha.runtime.HaManagerEntity;
+import org.fabricve.ha.scenario.ClusterUnderTest;
+import org.fabricve.ha.scenario.Scenario;
+import org.fabricve.ha.scenario.TimelineCommand;
+import org.fabricve.persistence.JournalStore;
+
+/**
+ * A scenario's cluster made of real members in this JVM: one {@link FabricNode} (actor system, journal on a
+ * shared in-memory H2, sharded entities, node agent, HA acceptor, agent and manager singleton) per scenario
+ * node, each with its own libvirt test-driver host; timings shortened, protocol unchanged. {@code power off}
+ * cuts the member off the network, kills its host's guests and terminates it without a goodbye; {@code network
+ * off} blackholes its cluster traffic in Artery's test transport (a member the others downed meanwhile is
+ * restarted when its network comes back, as an init system would); time is real time.
+ */
+public final class RealHaCluster implements ClusterUnderTest {
+
+    /** Runner timings: the production protocol at about a third of the production durations. */
+    public static final HaTimings TIMINGS = new HaTimings(300, 300, 1_500, 500, 0.01, 900);
+    private static final Duration START = Duration.ofSeconds(60);
+    private static final long QUIET_MILLIS = 1_200;
+
+    private final Scenario scenario;
+    private final Path dir;
+    private final JournalStore store;
+    private final Config extra;
+    private final Map<String, FabricNode> members = new LinkedHashMap<>();
+    private final Map<String, Boolean> networkOn = new HashMap<>();
+    private final Map<String, Boolean> rebootAfterLeave = new HashMap<>();
+    private final Map<String, java.util.concurrent.CompletableFuture<Void>> closing = new HashMap<>();
+    private final List<String> log = new ArrayList<>();
+    private final long began = System.nanoTime();
+    private Map<Sid, HaStatus.ServiceView> lastStatus = Map.of();
+    private ManagerState lastManager;
+    private long quietSince = System.nanoTime();
+
+    public RealHaCluster(Scenario scenario, Path dir) throws Exception {
+        this.scenario = scenario;
+        this.dir = dir;
+        this.store = new JournalStore.SharedMemoryH2("hasim_" + Long.toHexString(System.nanoTime()));
+        List<String> fails = new ArrayList<>();
+        scenario.failing().forEach((sid, nodes) -> nodes.forEach(n -> fails.add(sid + "@" + n)));
+        Map<String, Object> c = new HashMap<>();
+        c.put("fabric.cluster-name", "hasim");
+        c.put("fabric.ha.round", TIMINGS.roundMillis() + "ms");
+        c.put("fabric.ha.renew", TIMINGS.renewMillis() + "ms");
+        c.put("fabric.ha.lease", TIMINGS.leaseMillis() + "ms");
+        c.put("fabric.ha.guest-stop", TIMINGS.guestStopMillis() + "ms");
+        c.put("fabric.ha.online-timeout", TIMINGS.onlineTimeoutMillis() + "ms");
+        c.put("fabric.ha.test-start-fails", fails);
+        c.put("fabric.join-timeout", "20s");
+        c.put("pekko.remote.artery.advanced.test-mode", "on");
+        c.put("pekko.cluster.failure-detector.heartbeat-interval", "200ms");
+        c.put("pekko.cluster.failure-detector.acceptable-heartbeat-pause", "1s");
+        c.put("pekko.cluster.split-brain-resolver.stable-after", "1500ms");
+        c.put("pekko.cluster.singleton.hand-over-retry-interval", "200ms");
+        c.put("pekko.coordinated-shutdown.phases.cluster-leave.timeout", "2s");
+        c.put("pekko.coordinated-shutdown.phases.cluster-exiting.timeout", "2s");
+        c.put("pekko.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout", "2s");
+        c.put("pekko.loglevel", "WARNING");
+        this.extra = ConfigFactory.parseMap(c);
+        setUp();
+    }
+
+    /**
+     * Scenario nodes are off at time zero and the first step usually powers them on. Guests must exist on their
+     * hypervisors before HA manages them, so every node starts, the guests are created (stopped), the nodes the
+     * first step does not power on go down again, and only then are the resources, rules and options written.
+     */
+    private void setUp() throws Exception {
+        HaConfig config = scenario.config();
+        for (String n : config.nodes()) powerOn(n);
+        for (ServiceConfig s : config.services().values()) createGuest(s.sid(), s.node());
+        Set<String> firstOn = new TreeSet<>();
+        if (!scenario.timeline().isEmpty()) {
+            for (TimelineCommand c : scenario.timeline().get(0)) {
+                if (c instanceof TimelineCommand.Power p && p.on()) firstOn.add(p.node());
+            }
+        }
+        for (String n : config.nodes()) {
+            if (!firstOn.contains(n)) members.remove(n).close();
+        }
+        var any = anyMember();
+        check(any.ha().putOptions(config.crs(), config.shutdownPolicy()), "options");
+        for (ServiceConfig s : config.services().values()) check(any.ha().putResource(s, true), s.sid().toString());
+        if (!config.rules().isEmpty()) check(any.ha().putRules(config.rules()), "rules");
+        note("set up: " + members.keySet() + " running, " + config.services().size() + " resources");
+    }
+
+    private static void check(java.util.concurrent.CompletionStage<HaManagerEntity.Answer> stage, String what) throws Exception {
+        HaManagerEntity.Answer a = stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+        if (!a.ok()) throw new IllegalArgumentException(what + ": " + a.param() + ": " + a.message());
+    }
+
+    private void createGuest(Sid sid, String node) throws Exception {
+        FabricNode m = members.get(node);
+        if (m == null) throw new IllegalArgumentException("node '" + node + "' is powered off: cannot define " + sid + " there");
+        if (m.services().guest(sid.vmid()).toCompletableFuture().get(30, TimeUnit.SECONDS).exists()) return;
+        GuestType type = sid.isVm() ? GuestType.QEMU : GuestType.LXC;
+        GuestConfig cfg = GuestConfig.of(type, Map.of("memory", "64", "cores", "1", "name", "ha" + sid.vmid()));
+        var upid = m.services().newUpid(node, "qmcreate", Integer.toString(sid.vmid()), "root@pam");
+        m.services().create(sid.vmid(), type, node, cfg, List.of(), false, upid).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        m.services().awaitTask(sid.vmid(), upid.format(), Duration.ofSeconds(30)).toCompletableFuture().get(40, TimeUnit.SECONDS);
+    }
+
+    // ---- timeline commands --------------------------------------------------------------------------------------
+
+    @Override
+    public void apply(TimelineCommand c) {
+        quietSince = System.nanoTime();
+        try {
+            if (c instanceof TimelineCommand.Power p) {
+                if (p.on()) powerOn(p.node());
+                else powerOff(p.node());
+            } else if (c instanceof TimelineCommand.Network n) {
+                network(n.node(), n.on());
+            } else if (c instanceof TimelineCommand.Shutdown s) {
+                FabricNode m = members.get(s.node());
+                if (m == null) throw new IllegalArgumentException("node '" + s.node() + "' is powered off");
+                LrmMode mode = switch (currentConfig().shutdownPolicy()) {
+                    case CONDITIONAL -> s.reboot() ? LrmMode.RESTART : LrmMode.SHUTDOWN;
+                    case FREEZE -> LrmMode.RESTART;
+                    case FAILOVER -> LrmMode.SHUTDOWN;
+                    case MIGRATE -> LrmMode.MAINTENANCE;
+                };
+                rebootAfterLeave.put(s.node(), s.reboot());
+                m.ha().leave(s.node(), mode);
+                note((s.reboot() ? "reboot " : "shutdown ") + s.node() + " (agent mode " + mode.wire() + ")");
+            } else if (c instanceof TimelineCommand.SetState st) {
+                ServiceConfig sc = currentConfig().service(st.sid())
+                        .orElseThrow(() -> new IllegalArgumentException(st.sid() + " is not an HA resource"));
+                check(anyMember().ha().putResource(sc.withState(st.state()), false), st.sid().toString());
+            } else if (c instanceof TimelineCommand.Move m) {
+                check(anyMember().ha().crm(m.relocate() ? new CrmCommand.Relocate(m.sid(), m.node())
+                        : new CrmCommand.Migrate(m.sid(), m.node())), m.sid().toString());
+            } else if (c instanceof TimelineCommand.Add a) {
+                createGuest(a.sid(), a.node());
+                check(anyMember().ha().putResource(ServiceConfig.of(a.sid(), a.node(), a.state()), true), a.sid().toString());
+            } else if (c instanceof TimelineCommand.Delete d) {
+                check(anyMember().ha().deleteResource(d.sid()), d.sid().toString());
+            } else if (c instanceof TimelineCommand.Crash cr) {
+                runningGuests().getOrDefault(cr.sid(), Set.of()).forEach(n ->
+                        members.get(n).ha().hypervisor(n).stop(Guest.domainName(cr.sid().vmid())));
+                note("guest " + cr.sid() + " crashed");
+            } else if (c instanceof TimelineCommand.Maintenance m) {
+                check(anyMember().ha().crm(new CrmCommand.NodeMaintenance(m.node(), m.enable())), m.node());
+            } else if (c instanceof TimelineCommand.Delay d) {
+                advance(d.seconds() * 1000);
+            }
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalArgumentException(describe(c) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String describe(TimelineCommand c) {
+        return c.getClass().getSimpleName().toLowerCase();
+    }
+
+    private void powerOn(String node) throws Exception {
+        if (members.containsKey(node)) return;
+        var previous = closing.remove(node);
+        if (previous != null) previous.get(60, TimeUnit.SECONDS);
+        Optional<String> join = members.values().stream().filter(m -> !m.system().whenTerminated().isCompleted())
+                .findFirst().map(m -> address(m).getHost().get() + ":" + address(m).getPort().get());
+        NodeSettings settings = new NodeSettings(dir.resolve(node), node, "127.0.0.1", 0, 0, false, Optional.empty(),
+                Optional.empty(), Duration.ofSeconds(1), 1, store, join);
+        members.put(node, FabricNode.start(settings, extra));
+        networkOn.put(node, true);
+        note("power " + node + " on" + join.map(j -> " (joined " + j + ")").orElse(" (new cluster)"));
+    }
+
+    /** A power cut: no goodbye to the others, the host's guests die at once, the process is gone. */
+    private void powerOff(String node) {
+        FabricNode m = members.remove(node);
+        if (m == null) return;
+        isolate(m, true);
+        Hypervisor hv = m.ha().hypervisor(node);
+        for (DomainStatus d : hv.listDomains()) {
+            if (d.state().active()) hv.stop(d.name());
+        }
+        // the goodbye-less stop runs on its own thread: the others see the member vanish now, as with a power cut
+        closing.put(node, java.util.concurrent.CompletableFuture.runAsync(() -> {
+            m.close();
+            markHostOff(node);
+        }));
+        note("power " + node + " off");
+    }
+
+    /** The saved test-driver host keeps nothing running: a power cut stops every domain. */
+    private void markHostOff(String node) {
+        Path file = dir.resolve(node).resolve("hosts").resolve(node + ".xml");
+        try {
+            if (Files.exists(file)) {
+                String xml = Files.readString(file);
+                Files.writeString(file, xml.replaceAll("(<test:runstate>)\\d+(</test:runstate>)", "$15$2"));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot power off the host file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void network(String node, boolean on) throws Exception {
+        FabricNode m = members.get(node);
+        if (m == null) throw new IllegalArgumentException("node '" + node + "' is powered off");
+        networkOn.put(node, on);
+        if (on && m.system().whenTerminated().isCompleted()) {
+            // the majority downed it while it was cut off; like an init system, start it again
+            members.remove(node);
+            note("node " + node + " was downed while cut off: restarting it");
+            powerOn(node);
+            return;
+        }
+        isolate(m, !on);
+        note("network " + node + (on ? " on" : " off"));
+    }
+
+    /** Blackholes (or reconnects) every pair between {@code m} and the other members, in both directions, on both sides. */
+    private void isolate(FabricNode m, boolean cut) {
+        Address a = address(m);
+        for (FabricNode other : members.values()) {
+            if (other == m || other.system().whenTerminated().isCompleted()) continue;
+            Address b = address(other);
+            throttle(m, b, cut);
+            throttle(other, a, cut);
+        }
+    }
+
+    private static Address address(FabricNode m) {
+        return Cluster.get(m.system()).selfMember().address();
+    }
+
+    /** Scala's {@code Direction.Both} object: its class name is not expressible in Java source. */
+    private static final ThrottlerTransportAdapter.Direction BOTH = scalaObject(
+            "org.apache.pekko.remote.transport.ThrottlerTransportAdapter$Direction$Both$");
+
+    private static ThrottlerTransportAdapter.Direction scalaObject(String className) {
+        try {
+            return (ThrottlerTransportAdapter.Direction) Class.forName(className).getField("MODULE$").get(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Pekko's test transport is missing " + className, e);
+        }
+    }
+
+    private static void throttle(FabricNode from, Address to, boolean blackhole) {
+        var classic = (ExtendedActorSystem) Adapter.toClassic(from.system());
+        var transport = ((RemoteActorRefProvider) classic.provider()).transport();
+        ThrottlerTransportAdapter.ThrottleMode mode = blackhole
+                ? ThrottlerTransportAdapter.Blackhole$.MODULE$ : ThrottlerTransportAdapter.Unthrottled$.MODULE$;
+        transport.managementCommand(new ThrottlerTransportAdapter.SetThrottle(to, BOTH, mode));
+    }
+
+    // ---- time and observation -----------------------------------------------------------------------------------
+
+    @Override
+    public void advance(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        for (String node : List.copyOf(members.keySet())) {
+            FabricNode m = members.get(node);
+            Boolean released = m.ha().leftNodes().get(node);
+            if (released == null) continue;
+            boolean reboot = rebootAfterLeave.getOrDefault(node, false);
+            members.remove(node).close();
+            markHostOff(node);
+            note("node " + node + (reboot ? " reboots" : " shuts down") + (released ? " (lease released)" : ""));
+            if (reboot) {
+                try {
+                    powerOn(node);
+                } catch (Exception e) {
+                    throw new IllegalStateException("reboot of " + node + " failed: " + e.getMessage(), e);
+                }
+            }
+        }
+        refreshStatus();
+    }
+
+    private void refreshStatus() {
+        for (FabricNode m : members.values()) {
+            if (m.system().whenTerminated().isCompleted() || !Boolean.TRUE.equals(networkOn.get(m.settings().nodeName()))) continue;
+            try {
+                HaManagerEntity.Status s = m.ha().status().toCompletableFuture().get(2, TimeUnit.SECONDS);
+                if (!s.active()) continue;
+                Map<Sid, HaStatus.ServiceView> now = HaStatus.current(s.config(), s.manager());
+                if (!now.equals(lastStatus) || lastManager == null || !sameServices(lastManager, s.manager())) {
+                    quietSince = System.nanoTime();
+                }
+                lastStatus = now;
+                lastManager = s.manager();
+                lastConfig = s.config();
+                return;
+            } catch (Exception e) {
+                // this member cannot reach the manager now; try another
+            }
+        }
+    }
+
+    private HaConfig lastConfig;
+
+    private HaConfig currentConfig() {
+        refreshStatus();
+        return lastConfig != null ? lastConfig : scenario.config();
+    }
+
+    private static boolean sameServices(ManagerState a, ManagerState b) {
+        if (!a.services().equals(b.services())) return false;
+        for (var e : a.nodes().entrySet()) {
+            NodeStatus other = b.node(e.getKey());
+            if (other == null || other.state() != e.getValue().state()) return false;
+        }
+        return true;
+    }
+
+    @Override
+    public boolean settled() {
+        if (lastManager == null) return false;
+        if (!rebootAfterLeave.isEmpty() && rebootAfterLeave.keySet().stream().anyMatch(members::containsKey)
+                && members.keySet().stream().anyMatch(n -> rebootAfterLeave.containsKey(n)
+                && !members.get(n).ha().leftNodes().isEmpty())) return false;
+        for (String node : members.keySet()) {
+            // a running, connected node must be known to the manager (it renewed), else it is still joining
+            if (!Boolean.TRUE.equals(networkOn.get(node))) continue;
+            NodeState st = lastManager.nodeState(node);
+            if (st != NodeState.ONLINE && st != NodeState.MAINTENANCE) return false;
+        }
+        for (var e : lastManager.nodes().entrySet()) {
+            if (e.getValue().state() == NodeState.FENCE) return false;
+            // a node that is down or cut off but still looks up to the manager is about to be noticed lost
+            boolean up = members.containsKey(e.getKey()) && Boolean.TRUE.equals(networkOn.get(e.getKey()));
+            if (!up && (e.getValue().state() == NodeState.ONLINE || e.getValue().state() == NodeState.MAINTENANCE)
+                    && !e.getValue().released()) return false;
+        }
+        for (ServiceConfig c : lastConfig.services().values()) {
+            ServiceStatus st = lastManager.service(c.sid());
+            if (st == null) {
+                if (c.state() != RequestedState.IGNORED) return false;
+                continue;
+            }
+            switch (st.state()) {
+                case FENCE, MIGRATE, RELOCATE, REQUEST_STOP -> {
+                    return false;
+                }
+                case STARTED -> {
+                    NodeState node = lastManager.nodeState(st.node());
+                    if (!st.running() && (node == NodeState.ONLINE || node == NodeState.MAINTENANCE)) return false;
+                }
+                case RECOVERY -> {
+                    if (st.target() != null) return false;
+                }
+                default -> {
+                }
+            }
+        }
+        return System.nanoTime() - quietSince >= TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS);
+    }
+
+    @Override
+    public Map<Sid, HaStatus.ServiceView> status() {
+        refreshStatus();
+        return lastStatus;
+    }
+
+    /** Asks every running member's hypervisor which fabric guests run there. */
+    @Override
+    public Map<Sid, Set<String>> runningGuests() {
+        Map<Integer, Sid> sids = new HashMap<>();
+        scenario.config().services().keySet().forEach(s -> sids.put(s.vmid(), s));
+        if (lastConfig != null) lastConfig.services().keySet().forEach(s -> sids.put(s.vmid(), s));
+        Map<Sid, Set<String>> out = new TreeMap<>();
+        for (Map.Entry<String, FabricNode> e : members.entrySet()) {
+            Hypervisor hv = e.getValue().ha().hypervisor(e.getKey());
+            if (hv == null) continue;
+            List<DomainStatus> domains;
+            try {
+                domains = hv.listDomains();
+            } catch (RuntimeException closed) {
+                continue; // the member is stopping; its connection is gone with its guests
+            }
+            for (DomainStatus d : domains) {
+                if (!d.state().active()) continue;
+                Guest.vmidOfDomain(d.name()).ifPresent(vmid -> out.computeIfAbsent(
+                        sids.getOrDefault(vmid, new Sid(Sid.Type.VM, vmid)), k -> new TreeSet<>()).add(e.getKey()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<String> violations() {
+        return List.of();
+    }
+
+    @Override
+    public long elapsedMillis() {
+        return (System.nanoTime() - began) / 1_000_000;
+    }
+
+    @Override
+    public List<String> log() {
+        return List.copyOf(log);
+    }
+
+    private FabricNode anyMember() {
+        for (FabricNode m : members.values()) {
+            if (!m.system().whenTerminated().isCompleted() && m.services().health().quorate()) return m;
+        }
+        return members.values().stream().findFirst().orElseThrow(() -> new IllegalArgumentException("no node is powered on"));
+    }
+
+    private void note(String line) {
+        log.add(String.format("%8.1f  %s", elapsedMillis() / 1000.0, line));
+    }
+
+    @Override
+    public void close() {
+        closing.values().forEach(java.util.concurrent.CompletableFuture::join);
+        for (FabricNode m : members.values()) {
+            try {
+                m.close();
+            } catch (RuntimeException e) {
+                // closing anyway
+            }
+        }
+        members.clear();
+    }
+}

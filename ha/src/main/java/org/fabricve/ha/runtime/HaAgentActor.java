@@ -1,0 +1,408 @@
+package org.fabricve.ha.runtime;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.fabricve.core.FabricSerializable;
+import org.fabricve.core.config.GuestType;
+import org.fabricve.core.guest.Guest;
+import org.fabricve.core.guest.GuestOperation;
+import org.fabricve.core.guest.GuestState;
+import org.fabricve.core.hypervisor.DomainStatus;
+import org.fabricve.core.hypervisor.Hypervisor;
+import org.fabricve.core.hypervisor.RunState;
+import org.fabricve.core.task.TaskRecord;
+import org.fabricve.core.task.Upid;
+import org.fabricve.ha.agent.AgentState;
+import org.fabricve.ha.agent.HostAction;
+import org.fabricve.ha.agent.LocalAgent;
+import org.fabricve.ha.lease.FenceQuorum;
+import org.fabricve.ha.manager.CommandResult;
+import org.fabricve.ha.manager.HaTimings;
+import org.fabricve.ha.manager.LrmMode;
+import org.fabricve.ha.manager.ManagerReply;
+import org.fabricve.ha.model.Sid;
+import org.fabricve.node.FabricServices;
+import org.fabricve.node.GuestEntity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local resource manager of one node: the actor shell around the pure {@link LocalAgent}. It renews its
+ * lease with every member's lease acceptor and holds it while a majority grants, reports to the manager and
+ * runs its orders through the fabric's ordinary paths (the guest entity's start and stop tasks, the entity's
+ * home move), and fences itself by killing its HA guests straight through its own hypervisor, which needs
+ * nobody else. Its generation is kept in a file, written and fsynced before a renewal carries it.
+ */
+public final class HaAgentActor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HaAgentActor.class);
+    static final Duration TICK = Duration.ofMillis(100);
+    private static final Duration TASK_TIMEOUT = Duration.ofSeconds(30);
+
+    public sealed interface Command extends FabricSerializable {
+    }
+
+    /** The manager's orders: the answer to a report of {@code generation}, or its push after a round. */
+    public record Orders(ManagerReply reply, long generation) implements Command {
+    }
+
+    /** An acceptor's answer to the renewal of {@code generation} sent at {@code sentAt} (this agent's clock). */
+    public record LeaseAnswer(String member, long generation, long sentAt, boolean granted, boolean fenced, String reason)
+            implements Command {
+    }
+
+    /** A graceful shutdown or reboot of the node begins, handled as {@code mode} (from the shutdown policy). */
+    public record Leave(LrmMode mode) implements Command {
+    }
+
+    /** Asks for the agent's state (tests, status). */
+    public record GetState(ActorRef<AgentState> replyTo) implements Command {
+    }
+
+    private record Tick() implements Command {
+    }
+
+    private record Listed(Set<Integer> running) implements Command {
+    }
+
+    private record Done(long generation, CommandResult result) implements Command {
+    }
+
+    private record GenerationSaved(long generation) implements Command {
+    }
+
+    private record ActionOver(Sid sid) implements Command {
+    }
+
+    private record AcceptorsListed(Receptionist.Listing listing) implements Command {
+    }
+
+    /** What the agent needs: its node, hypervisor, the fabric's services, the manager, where to keep its generation. */
+    public record Settings(String node, Hypervisor hypervisor, Executor blocking, FabricServices services,
+                           ActorRef<HaManagerEntity.Command> manager, HaTimings timings, Path generationFile,
+                           StartGate startGate, Consumer<Boolean> onLeave) {
+    }
+
+    /** A test seam: whether a start of the guest on this node must fail (scenario files' {@code failing}). */
+    @FunctionalInterface
+    public interface StartGate {
+        boolean fails(Sid sid, String node);
+
+        StartGate NEVER = (sid, node) -> false;
+    }
+
+    private final Settings s;
+    private final ActorContext<Command> ctx;
+    private AgentState agent;
+    private Set<Sid> running = Set.of();
+    private boolean listing;
+    private long savedGeneration;
+    private final Set<ActorRef<LeaseAcceptorActor.Command>> acceptors = new HashSet<>();
+    private long roundSentAt = Long.MIN_VALUE;
+    private long roundGeneration = -1;
+    private final Set<String> grantedBy = new HashSet<>();
+    private boolean roundCounted;
+    private ManagerReply lastOrders;
+    private long lastRenewal = Long.MIN_VALUE;
+    private final Set<Sid> busy = new HashSet<>();
+    private boolean left;
+
+    private HaAgentActor(Settings s, ActorContext<Command> ctx, long generation) {
+        this.s = s;
+        this.ctx = ctx;
+        this.agent = AgentState.boot(s.node(), generation);
+        this.savedGeneration = generation;
+    }
+
+    public static Behavior<Command> create(Settings settings) {
+        return Behaviors.setup(ctx -> {
+            long generation = readGeneration(settings.generationFile()) + 1;
+            writeGeneration(settings.generationFile(), generation); // before anything carries it (start-up, not yet an actor loop)
+            ctx.getSystem().receptionist().tell(Receptionist.register(HaKeys.AGENTS, ctx.getSelf()));
+            ctx.getSystem().receptionist().tell(Receptionist.subscribe(HaKeys.ACCEPTORS,
+                    ctx.messageAdapter(Receptionist.Listing.class, AcceptorsListed::new)));
+            HaAgentActor a = new HaAgentActor(settings, ctx, generation);
+            LOG.info("HA agent of node {} up, generation {}", settings.node(), generation);
+            return Behaviors.withTimers(timers -> {
+                timers.startTimerWithFixedDelay(new Tick(), TICK);
+                return a.behavior();
+            });
+        });
+    }
+
+    private Behavior<Command> behavior() {
+        return Behaviors.receive(Command.class)
+                .onMessage(Tick.class, m -> tick())
+                .onMessage(Listed.class, m -> {
+                    listing = false;
+                    Map<Integer, Sid> byVmid = new HashMap<>();
+                    agent.managed().forEach(sid -> byVmid.put(sid.vmid(), sid));
+                    Set<Sid> now = new HashSet<>();
+                    for (int vmid : m.running()) now.add(byVmid.getOrDefault(vmid, new Sid(Sid.Type.VM, vmid)));
+                    running = Set.copyOf(now);
+                    return Behaviors.same();
+                })
+                .onMessage(AcceptorsListed.class, m -> {
+                    acceptors.clear();
+                    acceptors.addAll(m.listing().getServiceInstances(HaKeys.ACCEPTORS));
+                    return Behaviors.same();
+                })
+                .onMessage(LeaseAnswer.class, this::onLeaseAnswer)
+                .onMessage(Orders.class, m -> {
+                    if (!m.reply().leaseAccepted()) {
+                        if (m.generation() == agent.generation()) {
+                            LOG.warn("node {}: the manager refused generation {}: fencing", s.node(), m.generation());
+                            apply(LocalAgent.onRenewal(agent, m.reply(), now(), s.timings(), running));
+                        }
+                        return Behaviors.same();
+                    }
+                    lastOrders = m.reply();
+                    if (agent.holdsLease()) apply(LocalAgent.onOrders(agent, m.reply()));
+                    return Behaviors.same();
+                })
+                .onMessage(Done.class, m -> {
+                    agent = LocalAgent.completed(agent, m.generation(), m.result());
+                    return Behaviors.same();
+                })
+                .onMessage(ActionOver.class, m -> {
+                    busy.remove(m.sid());
+                    return Behaviors.same();
+                })
+                .onMessage(GenerationSaved.class, m -> {
+                    savedGeneration = Math.max(savedGeneration, m.generation());
+                    return Behaviors.same();
+                })
+                .onMessage(Leave.class, m -> {
+                    if (agent.leaving() < 0) agent = agent.leavingAs(m.mode(), now());
+                    return Behaviors.same();
+                })
+                .onMessage(GetState.class, m -> {
+                    m.replyTo().tell(agent);
+                    return Behaviors.same();
+                })
+                .build();
+    }
+
+    private Behavior<Command> tick() {
+        if (left) return Behaviors.same();
+        if (!listing) {
+            listing = true;
+            CompletableFuture.supplyAsync(this::listRunning, s.blocking()).whenComplete((set, failure) ->
+                    ctx.getSelf().tell(new Listed(failure == null ? set : Set.of())));
+        }
+        long now = now();
+        apply(LocalAgent.tick(agent, now, running));
+        if (!left && savedGeneration >= agent.generation()
+                && (lastRenewal == Long.MIN_VALUE || now - lastRenewal >= s.timings().renewMillis())) {
+            renew(now);
+        }
+        return Behaviors.same();
+    }
+
+    private void renew(long now) {
+        lastRenewal = now;
+        roundSentAt = now;
+        roundGeneration = agent.generation();
+        grantedBy.clear();
+        roundCounted = false;
+        for (ActorRef<LeaseAcceptorActor.Command> a : acceptors) {
+            a.tell(new LeaseAcceptorActor.Renew(s.node(), agent.generation(), now, ctx.getSelf()));
+        }
+        s.manager().tell(new HaManagerEntity.Report(LocalAgent.report(agent, running, false), ctx.getSelf()));
+    }
+
+    private Behavior<Command> onLeaseAnswer(LeaseAnswer m) {
+        if (m.generation() != agent.generation()) return Behaviors.same(); // an answer for a generation already over
+        if (m.fenced()) {
+            LOG.warn("node {}: acceptor of {} refused generation {} ({}): fencing", s.node(), m.member(), m.generation(), m.reason());
+            apply(LocalAgent.onRenewal(agent, ManagerReply.refused(s.node()), m.sentAt(), s.timings(), running));
+            return Behaviors.same();
+        }
+        if (!m.granted() || m.sentAt() != roundSentAt || m.generation() != roundGeneration || roundCounted) return Behaviors.same();
+        grantedBy.add(m.member());
+        List<String> voters = s.services().health().nodes().members().stream().map(n -> n.name()).toList();
+        long grants = grantedBy.stream().filter(voters::contains).count();
+        if (!voters.isEmpty() && grants >= FenceQuorum.majority(voters.size())) {
+            roundCounted = true;
+            ManagerReply base = lastOrders != null ? lastOrders
+                    : new ManagerReply(s.node(), true, List.of(), Map.of(), agent.managed());
+            ManagerReply lease = new ManagerReply(s.node(), true, base.commands(), base.assigned(), base.managed());
+            apply(LocalAgent.onRenewal(agent, lease, m.sentAt(), s.timings(), running));
+        }
+        return Behaviors.same();
+    }
+
+    private void apply(LocalAgent.Step step) {
+        long before = agent.generation();
+        agent = step.state();
+        if (agent.generation() > before) {
+            long g = agent.generation();
+            LOG.warn("node {}: fenced itself, now generation {}", s.node(), g);
+            CompletableFuture.runAsync(() -> writeGeneration(s.generationFile(), g), s.blocking())
+                    .whenComplete((ok, failure) -> {
+                        if (failure == null) ctx.getSelf().tell(new GenerationSaved(g));
+                        else LOG.error("node {}: cannot save HA generation {}: {}", s.node(), g, failure.getMessage());
+                    });
+        }
+        for (HostAction a : step.actions()) execute(a);
+    }
+
+    private void execute(HostAction action) {
+        long gen = agent.generation();
+        if (action instanceof HostAction.KillGuest k) {
+            if (!busy.add(k.sid())) return;
+            String domain = Guest.domainName(k.sid().vmid());
+            CompletableFuture.runAsync(() -> s.hypervisor().stop(domain), s.blocking()).whenComplete((ok, failure) -> {
+                LOG.warn("node {}: self-fence killed {}{}", s.node(), k.sid(), failure == null ? "" : ": " + failure.getMessage());
+                ctx.getSelf().tell(new ActionOver(k.sid()));
+            });
+        } else if (action instanceof HostAction.StartGuest st) {
+            track(st.sid(), st.uid(), gen, start(st.sid()));
+        } else if (action instanceof HostAction.StopGuest st) {
+            if (st.uid() == 0 && !busy.add(st.sid())) return;
+            CompletionStage<CommandResult.Outcome> o = stop(st.sid());
+            if (st.uid() == 0) o.whenComplete((x, f) -> ctx.getSelf().tell(new ActionOver(st.sid())));
+            else track(st.sid(), st.uid(), gen, o);
+        } else if (action instanceof HostAction.MigrateGuest mg) {
+            // libvirt's test driver cannot migrate live: a migration is a relocation (stop, move, start there)
+            track(mg.sid(), mg.uid(), gen, relocate(mg.sid(), mg.target()));
+        } else if (action instanceof HostAction.RelocateGuest r) {
+            track(r.sid(), r.uid(), gen, relocate(r.sid(), r.target()));
+        } else if (action instanceof HostAction.Leave l) {
+            if (left) return;
+            left = true;
+            if (l.release()) {
+                s.manager().tell(new HaManagerEntity.Report(LocalAgent.report(agent, running, true), ctx.getSelf()));
+            }
+            LOG.info("node {}: HA services handled, the node may go down (lease {})", s.node(), l.release() ? "released" : "kept");
+            s.onLeave().accept(l.release());
+        }
+    }
+
+    private void track(Sid sid, long uid, long gen, CompletionStage<CommandResult.Outcome> outcome) {
+        outcome.exceptionally(f -> {
+            LOG.warn("node {}: order {} of {} failed: {}", s.node(), uid, sid, f.getMessage());
+            return CommandResult.Outcome.FAILED;
+        }).thenAccept(o -> ctx.getSelf().tell(new Done(gen, new CommandResult(sid, uid, o))));
+    }
+
+    private CompletionStage<CommandResult.Outcome> start(Sid sid) {
+        return s.services().guest(sid.vmid()).thenCompose(g -> {
+            if (!g.exists()) return done(CommandResult.Outcome.FAILED);
+            if (!s.node().equals(g.guest().node())) return done(CommandResult.Outcome.WRONG_NODE);
+            if (s.startGate().fails(sid, s.node())) return done(CommandResult.Outcome.FAILED);
+            if (g.active() != null) {
+                // another task (a reconciliation's, an operator's) holds the guest: wait for it, then look again
+                return s.services().awaitTask(sid.vmid(), g.active().task().upid(), TASK_TIMEOUT)
+                        .thenCompose(x -> start(sid));
+            }
+            if (g.guest().runState().active()) {
+                if (running.contains(sid)) return done(CommandResult.Outcome.SUCCESS);
+                // the journal still believes it runs (killed by a fence, crashed): stop it there, then start
+                return task(g, GuestOperation.STOP).thenCompose(o -> s.services().guest(sid.vmid()))
+                        .thenCompose(g2 -> task(g2, GuestOperation.START));
+            }
+            return task(g, GuestOperation.START);
+        });
+    }
+
+    private CompletionStage<CommandResult.Outcome> stop(Sid sid) {
+        return s.services().guest(sid.vmid()).thenCompose(g -> {
+            if (!g.exists()) return done(CommandResult.Outcome.SUCCESS);
+            if (!s.node().equals(g.guest().node())) return done(CommandResult.Outcome.WRONG_NODE);
+            if (g.active() == null && !g.guest().runState().active() && !running.contains(sid)) {
+                return done(CommandResult.Outcome.SUCCESS);
+            }
+            return task(g, GuestOperation.STOP);
+        });
+    }
+
+    /** Stop, move the guest's home (its config) to the target, forget the domain here; the target starts it. */
+    private CompletionStage<CommandResult.Outcome> relocate(Sid sid, String target) {
+        return stop(sid).thenCompose(o -> {
+            if (o != CommandResult.Outcome.SUCCESS) return done(o);
+            return s.services().moveHome(sid.vmid(), target, false, "HA relocation from '" + s.node() + "'")
+                    .thenCompose(reply -> {
+                        if (reply instanceof GuestEntity.Rejected) return done(CommandResult.Outcome.FAILED);
+                        return CompletableFuture.supplyAsync(() -> {
+                            try {
+                                s.hypervisor().undefine(Guest.domainName(sid.vmid()));
+                            } catch (RuntimeException e) {
+                                LOG.debug("node {}: domain of {} already gone: {}", s.node(), sid, e.getMessage());
+                            }
+                            return CommandResult.Outcome.SUCCESS;
+                        }, s.blocking());
+                    });
+        });
+    }
+
+    private CompletionStage<CommandResult.Outcome> task(GuestState g, GuestOperation op) {
+        GuestType type = g.guest().type();
+        Upid upid = s.services().newUpid(s.node(), op.taskType(type), Integer.toString(g.guest().vmid()), "root@pam");
+        return s.services().operate(g.guest().vmid(), op, upid).thenCompose(reply -> {
+            if (reply instanceof GuestEntity.Rejected) return done(CommandResult.Outcome.FAILED);
+            return s.services().awaitTask(g.guest().vmid(), upid.format(), TASK_TIMEOUT)
+                    .thenApply(st -> st.task(upid.format()).map(TaskRecord::succeeded).orElse(false)
+                            ? CommandResult.Outcome.SUCCESS : CommandResult.Outcome.FAILED);
+        });
+    }
+
+    private static CompletionStage<CommandResult.Outcome> done(CommandResult.Outcome o) {
+        return CompletableFuture.completedFuture(o);
+    }
+
+    private Set<Integer> listRunning() {
+        Set<Integer> out = new HashSet<>();
+        for (DomainStatus d : s.hypervisor().listDomains()) {
+            if (d.state().active()) Guest.vmidOfDomain(d.name()).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    static long now() {
+        return System.nanoTime() / 1_000_000;
+    }
+
+    static long readGeneration(Path file) {
+        try {
+            return Files.exists(file) ? Long.parseLong(Files.readString(file).trim()) : 0;
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("cannot read the HA generation file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes and fsyncs the generation: a node must never reuse one after a crash. */
+    static void writeGeneration(Path file, long generation) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(java.nio.ByteBuffer.wrap((generation + "\n").getBytes(StandardCharsets.US_ASCII)));
+                ch.force(true);
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the HA generation file " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
