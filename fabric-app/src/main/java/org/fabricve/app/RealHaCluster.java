@@ -34,14 +34,13 @@ import org.fabricve.ha.manager.LrmMode;
 import org.fabricve.ha.manager.ManagerState;
 import org.fabricve.ha.manager.NodeState;
 import org.fabricve.ha.manager.NodeStatus;
-import org.fabricve.ha.manager.ServiceStatus;
 import org.fabricve.ha.model.HaConfig;
-import org.fabricve.ha.model.RequestedState;
 import org.fabricve.ha.model.ServiceConfig;
 import org.fabricve.ha.model.Sid;
 import org.fabricve.ha.runtime.HaManagerEntity;
 import org.fabricve.ha.scenario.ClusterUnderTest;
 import org.fabricve.ha.scenario.Scenario;
+import org.fabricve.ha.scenario.ServicesSettled;
 import org.fabricve.ha.scenario.TimelineCommand;
 import org.fabricve.persistence.JournalStore;
 
@@ -375,27 +374,7 @@ public final class RealHaCluster implements ClusterUnderTest {
             if (!up && (e.getValue().state() == NodeState.ONLINE || e.getValue().state() == NodeState.MAINTENANCE)
                     && !e.getValue().released()) return false;
         }
-        for (ServiceConfig c : lastConfig.services().values()) {
-            ServiceStatus st = lastManager.service(c.sid());
-            if (st == null) {
-                if (c.state() != RequestedState.IGNORED) return false;
-                continue;
-            }
-            switch (st.state()) {
-                case FENCE, MIGRATE, RELOCATE, REQUEST_STOP -> {
-                    return false;
-                }
-                case STARTED -> {
-                    NodeState node = lastManager.nodeState(st.node());
-                    if (!st.running() && (node == NodeState.ONLINE || node == NodeState.MAINTENANCE)) return false;
-                }
-                case RECOVERY -> {
-                    if (st.target() != null) return false;
-                }
-                default -> {
-                }
-            }
-        }
+        if (!ServicesSettled.in(lastConfig, lastManager)) return false;
         return System.nanoTime() - quietSince >= TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS);
     }
 

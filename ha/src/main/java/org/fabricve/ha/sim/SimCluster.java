@@ -25,11 +25,10 @@ import org.fabricve.ha.manager.NodeCapacity;
 import org.fabricve.ha.manager.NodeReport;
 import org.fabricve.ha.manager.NodeState;
 import org.fabricve.ha.manager.NodeStatus;
-import org.fabricve.ha.manager.ServiceStatus;
 import org.fabricve.ha.model.HaConfig;
-import org.fabricve.ha.model.RequestedState;
 import org.fabricve.ha.model.ServiceConfig;
 import org.fabricve.ha.model.Sid;
+import org.fabricve.ha.scenario.ServicesSettled;
 import org.fabricve.ha.scenario.ClusterUnderTest;
 import org.fabricve.ha.scenario.TimelineCommand;
 
@@ -154,27 +153,7 @@ public final class SimCluster implements ClusterUnderTest {
             // a renewal overdue: the node is being lost, the manager will act on it after the online timeout
             if (up && hostNow - ns.lastSeen() > timings.renewMillis() + 2 * TICK_MILLIS) return false;
         }
-        for (ServiceConfig c : config.services().values()) {
-            ServiceStatus st = s.service(c.sid());
-            if (st == null) {
-                if (c.state() != RequestedState.IGNORED) return false;
-                continue;
-            }
-            switch (st.state()) {
-                case FENCE, MIGRATE, RELOCATE, REQUEST_STOP -> {
-                    return false;
-                }
-                case STARTED -> {
-                    NodeState node = s.nodeState(st.node());
-                    if (!st.running() && (node == NodeState.ONLINE || node == NodeState.MAINTENANCE)) return false;
-                }
-                case RECOVERY -> {
-                    if (st.target() != null) return false;
-                }
-                default -> {
-                }
-            }
-        }
+        if (!ServicesSettled.in(config, s)) return false;
         return quietRounds >= QUIET_ROUNDS;
     }
 
