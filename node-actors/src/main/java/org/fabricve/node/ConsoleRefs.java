@@ -1,0 +1,45 @@
+package org.fabricve.node;
+
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.SinkRef;
+import org.apache.pekko.stream.SourceRef;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.StreamRefs;
+import org.apache.pekko.util.ByteString;
+import org.fabricve.core.FabricSerializable;
+
+/**
+ * A console offered to another member as stream references: what is sent into {@code typed} is typed on the
+ * console, {@code printed} yields what the guest prints. Both null when the guest has no console to offer
+ * (not running, or a host without ptys). Jackson carries the refs (pekko-serialization-jackson's
+ * StreamRefModule); each ref is single-use and must be materialized within the stream-ref subscription
+ * timeout, or the offering side ends the console.
+ */
+public record ConsoleRefs(SinkRef<ByteString> typed, SourceRef<ByteString> printed) implements FabricSerializable {
+
+    public static final ConsoleRefs NONE = new ConsoleRefs(null, null);
+
+    /**
+     * Runs {@code console} on this member between two fresh refs. When the remote input ends, the console's
+     * coupling ends its output too; when the console's output ends, the remote input is cancelled.
+     */
+    public static ConsoleRefs offer(Flow<ByteString, ByteString, NotUsed> console, Materializer materializer) {
+        var refs = StreamRefs.<ByteString>sinkRef()
+                .via(console)
+                .toMat(StreamRefs.<ByteString>sourceRef(), Keep.both())
+                .run(materializer);
+        return new ConsoleRefs(refs.first(), refs.second());
+    }
+
+    /** Whether a console was offered. */
+    public boolean offered() {
+        return typed != null && printed != null;
+    }
+
+    /** The remote console as a local flow (materialize it once), ending both directions when either ends. */
+    public Flow<ByteString, ByteString, NotUsed> flow() {
+        return Flow.fromSinkAndSourceCoupled(typed.getSink(), printed.getSource());
+    }
+}
