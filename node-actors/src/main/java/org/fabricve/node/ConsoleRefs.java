@@ -38,8 +38,12 @@ public record ConsoleRefs(SinkRef<ByteString> typed, SourceRef<ByteString> print
         return typed != null && printed != null;
     }
 
-    /** The remote console as a local flow (materialize it once), ending both directions when either ends. */
+    /**
+     * The remote console as a local flow (materialize it once). Not coupled here: the owner's coupling ends
+     * both refs when either direction ends, and the output ref completes only after the console's last bytes,
+     * which a local coupling would race (the input's cancellation could drop what the guest printed last).
+     */
     public Flow<ByteString, ByteString, NotUsed> flow() {
-        return Flow.fromSinkAndSourceCoupled(typed.getSink(), printed.getSource());
+        return Flow.fromSinkAndSource(typed.getSink(), printed.getSource());
     }
 }

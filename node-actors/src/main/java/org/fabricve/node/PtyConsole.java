@@ -2,6 +2,7 @@ package org.fabricve.node;
 
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.nio.file.Path;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -27,6 +28,8 @@ public final class PtyConsole {
                 .mapMaterializedValue(x -> NotUsed.getInstance());
         Source<ByteString, NotUsed> printed = StreamConverters
                 .fromInputStream(() -> new FileInputStream(pty.toFile()), READ_CHUNK)
+                // a pty whose guest has gone answers reads with EIO: that is the console's normal end
+                .recoverWithRetries(0, IOException.class, Source::empty)
                 .mapMaterializedValue(x -> NotUsed.getInstance());
         // either side ending (the user gone, the guest's console closed) ends the other
         return Flow.fromSinkAndSourceCoupled(typed, printed);
