@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Flow;
@@ -32,7 +33,9 @@ public final class PtyConsole {
     public static Flow<ByteString, ByteString, NotUsed> of(Path pty) {
         return Flow.fromMaterializer((materializer, attributes) -> {
             AtomicReference<FileChannel> reader = new AtomicReference<>();
+            AtomicBoolean ended = new AtomicBoolean();
             Runnable closeReader = () -> {
+                ended.set(true);
                 FileChannel ch = reader.get();
                 if (ch != null) {
                     try {
@@ -50,13 +53,16 @@ public final class PtyConsole {
                             () -> {
                                 FileChannel ch = FileChannel.open(pty, StandardOpenOption.READ);
                                 reader.set(ch);
+                                if (ended.get()) {
+                                    ch.close(); // the console ended while the pty was being opened
+                                }
                                 return ch;
                             },
                             PtyConsole::read,
                             FileChannel::close)
                     // a pty whose guest has gone answers reads with EIO, a closed reader with an
                     // AsynchronousCloseException: both are the console's normal end
-                    .recoverWithRetries(0, IOException.class, Source::empty)
+                    .recoverWithRetries(1, IOException.class, Source::empty)
                     .async()
                     .watchTermination((m, done) -> done.whenComplete((ok, failure) -> closeReader.run()))
                     .mapMaterializedValue(x -> NotUsed.getInstance());
