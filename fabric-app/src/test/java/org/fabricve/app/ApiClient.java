@@ -179,7 +179,21 @@ final class ApiClient {
     /** A WebSocket on a guest's serial console: type text, await what the guest prints. */
     static final class Console implements java.net.http.WebSocket.Listener {
         private final StringBuffer printed = new StringBuffer();
+        /** Completes when the server closes the socket (or it fails). */
+        private final java.util.concurrent.CompletableFuture<String> closed = new java.util.concurrent.CompletableFuture<>();
         private java.net.http.WebSocket socket;
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int statusCode,
+                                                               String reason) {
+            closed.complete("closed " + statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(java.net.http.WebSocket ws, Throwable error) {
+            closed.complete("failed: " + error);
+        }
 
         @Override
         public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data,
@@ -204,6 +218,16 @@ final class ApiClient {
         void awaitOutput(String expected, Duration timeout) {
             Await.until(timeout, "'" + expected + "' on the console (so far: " + printed + ")",
                     () -> printed.indexOf(expected) >= 0);
+        }
+
+        /** Waits until the server ends the socket: how it ended ("closed CODE" or "failed: ..."). */
+        String awaitClosedByServer(Duration timeout) throws Exception {
+            try {
+                return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("the server did not close the console within " + timeout
+                        + " (printed so far: " + printed + ")", e);
+            }
         }
 
         void close() {

@@ -180,7 +180,7 @@ class RealGuestApiTest {
         assertThat(images.resolve("iso").resolve("fabric-test.iso")).as("the ISO stays").exists();
     }
 
-    private static void awaitMarker(Path log, Duration timeout) throws Exception {
+    static void awaitMarker(Path log, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (Files.isReadable(log)
@@ -193,7 +193,7 @@ class RealGuestApiTest {
         fail(MARKER + " not in " + log + " within " + timeout + "; log so far:\n" + seen);
     }
 
-    private static String poolTarget() {
+    static String poolTarget() {
         Result r = run(Duration.ofSeconds(30), "virsh", "-c", URI, "pool-dumpxml", "local");
         int a = r.output.indexOf("<path>");
         int b = r.output.indexOf("</path>");
@@ -207,7 +207,7 @@ class RealGuestApiTest {
                 && run(Duration.ofSeconds(20), "virsh", "-c", URI, "version").exitCode == 0;
     }
 
-    private static Path repo() {
+    static Path repo() {
         Path p = Path.of("").toAbsolutePath();
         while (p != null) {
             if (Files.isRegularFile(p.resolve("fabric")) && Files.isDirectory(p.resolve("scripts"))) {
@@ -218,9 +218,9 @@ class RealGuestApiTest {
         throw new IllegalStateException("no repository root above " + Path.of("").toAbsolutePath());
     }
 
-    private record Result(int exitCode, String output) {}
+    record Result(int exitCode, String output) {}
 
-    private static Result run(Duration deadline, String... command) {
+    static Result run(Duration deadline, String... command) {
         try {
             Path log = Files.createTempFile("fabric-realguest", ".out");
             try {
@@ -242,7 +242,7 @@ class RealGuestApiTest {
         }
     }
 
-    private static long ms(long since) {
+    static long ms(long since) {
         return (System.nanoTime() - since) / 1_000_000;
     }
 }

@@ -176,21 +176,16 @@ final class GuestRoutes extends RouteSupport {
         return await(fabric.operate(vmid, op, upid), reply -> ok(GuestReplies.upidOrThrow(reply)));
     }
 
-    /** Our extension: the guest's ttyS0 over a WebSocket (Proxmox clients use termproxy + vncwebsocket). */
+    /**
+     * Our extension: the guest's ttyS0 over a WebSocket (Proxmox clients use termproxy + vncwebsocket), from
+     * any member: the member that runs the node offers its pty over the cluster when asked from another.
+     */
     private Route serialConsole(String node, int vmid, GuestState state) {
         Guest guest = requireGuest(node, vmid, state);
-        if (!fabric.isLocal(node)) {
-            // the console is a pty on the guest's host: another member cannot open it (proxying the WebSocket
-            // to the owning member's API is future work)
-            throw new ApiException(501, "the serial console of " + guest.label() + " is on node '" + node
-                    + "': open it through the API of the member that runs that node", Map.of());
-        }
-        return await(fabric.serialConsole(node, vmid), pty -> {
-            String path = pty.orElseThrow(() -> ApiException.conflict(guest.label()
-                    + " has no serial console to attach to: it is not running, or its host has no pty consoles"));
-            return handleWebSocketMessages(SerialConsoleBridge.to(java.nio.file.Path.of(path),
-                    org.apache.pekko.stream.Materializer.matFromSystem(fabric.system())));
-        });
+        return await(fabric.console(node, vmid), console -> handleWebSocketMessages(SerialConsoleBridge.to(
+                console.orElseThrow(() -> ApiException.conflict(guest.label()
+                        + " has no serial console to attach to: it is not running, or its host has no pty consoles")),
+                org.apache.pekko.stream.Materializer.matFromSystem(fabric.system()))));
     }
 
     private Route current(String node, int vmid, GuestState state) {

@@ -1,5 +1,6 @@
 package org.fabricve.node;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -8,9 +9,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.util.ByteString;
 import org.fabricve.core.config.GuestConfig;
 import org.fabricve.core.config.GuestType;
 import org.fabricve.core.config.VolumeRequest;
@@ -177,6 +181,23 @@ public final class FabricServices {
                 .map(a -> org.apache.pekko.actor.typed.javadsl.AskPattern.<NodeAgent.Command, NodeAgent.ConsoleResult>ask(
                         a, r -> new NodeAgent.QueryConsole(vmid, r), askTimeout, system.scheduler())
                         .thenApply(r -> Optional.ofNullable(r.path())))
+                .orElse(CompletableFuture.completedFuture(Optional.empty()));
+    }
+
+    /**
+     * The guest's serial console as a flow (bytes typed in, bytes printed out), from any member: the pty
+     * itself when this member runs the node, else the owning agent's offer over stream refs. Empty when the
+     * guest has none, is not running, or its node is offline.
+     */
+    public CompletionStage<Optional<Flow<ByteString, ByteString, NotUsed>>> console(String node, int vmid) {
+        if (isLocal(node)) {
+            // no detour through refs: the pty is on this machine
+            return serialConsole(node, vmid).thenApply(p -> p.map(path -> PtyConsole.of(Path.of(path))));
+        }
+        return agents.agentFor(node)
+                .map(a -> org.apache.pekko.actor.typed.javadsl.AskPattern.<NodeAgent.Command, ConsoleRefs>ask(
+                        a, r -> new NodeAgent.OpenConsole(vmid, r), askTimeout, system.scheduler())
+                        .thenApply(refs -> Optional.of(refs).filter(ConsoleRefs::offered).map(ConsoleRefs::flow)))
                 .orElse(CompletableFuture.completedFuture(Optional.empty()));
     }
 

@@ -55,6 +55,12 @@ public final class NodeAgent {
     /** The host path of a running guest's serial console, if it has one. */
     public record QueryConsole(int vmid, ActorRef<ConsoleResult> replyTo) implements Command {}
 
+    /**
+     * Open a running guest's serial console for another member: the reply offers it as stream refs (the pty
+     * is opened here, on this agent's host), or {@link ConsoleRefs#NONE}.
+     */
+    public record OpenConsole(int vmid, ActorRef<ConsoleRefs> replyTo) implements Command {}
+
     public record QueryVolumes(String storage, ActorRef<VolumesResult> replyTo) implements Command {}
 
     /** A reply that may cross members is a record of ours (an Optional has no serializer). Null: no such domain. */
@@ -136,6 +142,15 @@ public final class NodeAgent {
                     blocking(() -> settings.hypervisor().serialConsole(Guest.domainName(m.vmid())))
                             .whenComplete((p, failure) -> m.replyTo().tell(
                                     new ConsoleResult(failure == null ? p.orElse(null) : null)));
+                    return Behaviors.same();
+                })
+                .onMessage(OpenConsole.class, m -> {
+                    var materializer = org.apache.pekko.stream.Materializer.matFromSystem(ctx.getSystem());
+                    // the path lookup runs on the blocking executor; the pty's own IO on the blocking-IO dispatcher
+                    blocking(() -> settings.hypervisor().serialConsole(Guest.domainName(m.vmid())))
+                            .whenComplete((p, failure) -> m.replyTo().tell(failure != null || p.isEmpty()
+                                    ? ConsoleRefs.NONE
+                                    : ConsoleRefs.offer(PtyConsole.of(java.nio.file.Path.of(p.get())), materializer)));
                     return Behaviors.same();
                 })
                 .onMessage(QueryPools.class, m -> {
