@@ -47,7 +47,8 @@ final class ClusterJoin {
 
     /**
      * The other members of the configured node list this member's journal already holds: a member that
-     * restarts without {@code --join} finds its cluster again through them. Empty on a new journal (or H2).
+     * restarts without {@code --join} finds its cluster again through them. Empty on a new journal; a journal
+     * that cannot be read stops the start rather than risk a second cluster on it.
      */
     static List<Address> persistedMembers(ActorSystem<?> system, EventFeed feed, String self, Duration timeout) {
         String pid = PersistenceId.of(ClusterNodesEntity.TYPE_KEY.name(), ClusterNodesEntity.ENTITY_ID).id();
@@ -59,8 +60,10 @@ final class ClusterJoin {
             return nodes.members().stream().filter(m -> !m.name().equals(self))
                     .map(m -> seedAddress(system, m.clusterAddress())).toList();
         } catch (Exception e) {
-            LOG.info("no node list in the journal yet ({}): forming a new cluster", e.getMessage());
-            return List.of();
+            // the schema exists by now, so an empty journal reads as an empty list: a failure here is the
+            // journal failing, and forming a new cluster on it could split the one it already holds
+            throw new IllegalStateException("cannot read the cluster's node list from the journal: "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
         }
     }
 
