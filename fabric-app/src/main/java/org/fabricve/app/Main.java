@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code fabric} command line; {@code ./fabric} at the repository root runs it. */
 @Command(name = "fabric", mixinStandardHelpOptions = true, version = "Fabric VE " + FabricNode.VERSION,
         description = "Fabric VE: virtualization management on an actor fabric.",
-        subcommands = {UpCommand.class})
+        subcommands = {UpCommand.class, HaSimCommand.class})
 public final class Main implements Runnable {
 
     @Override

@@ -54,10 +54,16 @@ import org.fabricve.persistence.JournalStore;
  */
 public final class RealHaCluster implements ClusterUnderTest {
 
-    /** Runner timings: the production protocol at about a third of the production durations. */
-    public static final HaTimings TIMINGS = new HaTimings(300, 300, 1_500, 500, 0.01, 900);
+    /**
+     * Runner timings: the production lease (5 s) and online timeout (2.5 s), because scenario files speak of
+     * them in seconds ("a blip shorter than the lease": {@code delay 2}); rounds and renewals twice as often,
+     * and a guest stop bound of 0.5 s (test-driver guests stop at once), so a fence is proven in 5.6 s.
+     */
+    public static final HaTimings TIMINGS = new HaTimings(500, 500, 5_000, 500, 0.01, 2_500);
     private static final Duration START = Duration.ofSeconds(60);
     private static final long QUIET_MILLIS = 1_200;
+    /** FABRIC_HA_TRACE=1: every step of the cluster on stderr as it happens (a stuck scenario shows where). */
+    private static final boolean TRACE = "1".equals(System.getenv("FABRIC_HA_TRACE"));
 
     private final Scenario scenario;
     private final Path dir;
@@ -91,7 +97,8 @@ public final class RealHaCluster implements ClusterUnderTest {
         c.put("pekko.remote.artery.advanced.test-mode", "on");
         c.put("pekko.cluster.failure-detector.heartbeat-interval", "200ms");
         c.put("pekko.cluster.failure-detector.acceptable-heartbeat-pause", "1s");
-        c.put("pekko.cluster.split-brain-resolver.stable-after", "1500ms");
+        // longer than a scenario's short blip (2 s), shorter than the fence: a cut-off member is downed, as in production
+        c.put("pekko.cluster.split-brain-resolver.stable-after", "2500ms");
         c.put("pekko.cluster.singleton.hand-over-retry-interval", "200ms");
         c.put("pekko.coordinated-shutdown.phases.cluster-leave.timeout", "2s");
         c.put("pekko.coordinated-shutdown.phases.cluster-exiting.timeout", "2s");
@@ -244,9 +251,12 @@ public final class RealHaCluster implements ClusterUnderTest {
         FabricNode m = members.get(node);
         if (m == null) throw new IllegalArgumentException("node '" + node + "' is powered off");
         networkOn.put(node, on);
-        if (on && m.system().whenTerminated().isCompleted()) {
-            // the majority downed it while it was cut off; like an init system, start it again
+        if (on && (m.system().whenTerminated().isCompleted() || m.stopProblem().isPresent())) {
+            // downed while it was cut off: the process would have exited (its test-driver guests with it); like
+            // an init system, start it again
             members.remove(node);
+            m.close();
+            markHostOff(node);
             note("node " + node + " was downed while cut off: restarting it");
             powerOn(node);
             return;
@@ -328,6 +338,8 @@ public final class RealHaCluster implements ClusterUnderTest {
                 Map<Sid, HaStatus.ServiceView> now = HaStatus.current(s.config(), s.manager());
                 if (!now.equals(lastStatus) || lastManager == null || !sameServices(lastManager, s.manager())) {
                     quietSince = System.nanoTime();
+                    if (TRACE) System.err.printf("ha-real %8.1f  status %s nodes %s%n", elapsedMillis() / 1000.0, now,
+                            s.manager().nodes().entrySet().stream().map(n -> n.getKey() + "=" + n.getValue().state()).toList());
                 }
                 lastStatus = now;
                 lastManager = s.manager();
@@ -355,27 +367,36 @@ public final class RealHaCluster implements ClusterUnderTest {
         return true;
     }
 
+    /** Real time: a step that has not settled in this long will not (the slowest, a fence, takes seconds). */
     @Override
-    public boolean settled() {
-        if (lastManager == null) return false;
-        if (!rebootAfterLeave.isEmpty() && rebootAfterLeave.keySet().stream().anyMatch(members::containsKey)
-                && members.keySet().stream().anyMatch(n -> rebootAfterLeave.containsKey(n)
-                && !members.get(n).ha().leftNodes().isEmpty())) return false;
+    public long settleTimeoutMillis() {
+        return 120_000;
+    }
+
+    @Override
+    public Optional<String> unsettled() {
+        if (lastManager == null) return Optional.of("no manager status yet");
+        for (String node : rebootAfterLeave.keySet()) {
+            FabricNode m = members.get(node);
+            if (m != null && !m.ha().leftNodes().isEmpty()) return Optional.of(node + " is leaving");
+        }
         for (String node : members.keySet()) {
             // a running, connected node must be known to the manager (it renewed), else it is still joining
             if (!Boolean.TRUE.equals(networkOn.get(node))) continue;
             NodeState st = lastManager.nodeState(node);
-            if (st != NodeState.ONLINE && st != NodeState.MAINTENANCE) return false;
+            if (st != NodeState.ONLINE && st != NodeState.MAINTENANCE) return Optional.of(node + " is " + st + " to the manager");
         }
         for (var e : lastManager.nodes().entrySet()) {
-            if (e.getValue().state() == NodeState.FENCE) return false;
+            if (e.getValue().state() == NodeState.FENCE) return Optional.of(e.getKey() + " is being fenced");
             // a node that is down or cut off but still looks up to the manager is about to be noticed lost
             boolean up = members.containsKey(e.getKey()) && Boolean.TRUE.equals(networkOn.get(e.getKey()));
             if (!up && (e.getValue().state() == NodeState.ONLINE || e.getValue().state() == NodeState.MAINTENANCE)
-                    && !e.getValue().released()) return false;
+                    && !e.getValue().released()) return Optional.of(e.getKey() + " is being lost");
         }
-        if (!ServicesSettled.in(lastConfig, lastManager)) return false;
-        return System.nanoTime() - quietSince >= TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS);
+        Optional<String> services = ServicesSettled.pending(lastConfig, lastManager);
+        if (services.isPresent()) return services;
+        long quiet = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - quietSince);
+        return quiet >= QUIET_MILLIS ? Optional.empty() : Optional.of("quiet for " + quiet + " ms only");
     }
 
     @Override
@@ -432,7 +453,9 @@ public final class RealHaCluster implements ClusterUnderTest {
     }
 
     private void note(String line) {
-        log.add(String.format("%8.1f  %s", elapsedMillis() / 1000.0, line));
+        String entry = String.format("%8.1f  %s", elapsedMillis() / 1000.0, line);
+        log.add(entry);
+        if (TRACE) System.err.println("ha-real " + entry);
     }
 
     @Override

@@ -158,7 +158,16 @@ public final class FabricServices {
 
     /** Moves the guest's home to {@code node} (HA relocation, or recovery after a fence). */
     public CompletionStage<GuestEntity.Reply> moveHome(int vmid, String node, boolean fenced, String reason) {
-        return guestRef(vmid).ask(r -> new GuestEntity.MoveHome(vmid, node, fenced, reason, r), askTimeout);
+        return moveHome(vmid, node, fenced, reason, askTimeout);
+    }
+
+    /**
+     * As {@link #moveHome(int, String, boolean, String)}, waiting at most {@code timeout}: a recovery retries each
+     * round, and a message sent to the shard home of a member that is gone is lost until that member is downed;
+     * a short wait lets the retry after the shard moved come at once instead of after the full ask timeout.
+     */
+    public CompletionStage<GuestEntity.Reply> moveHome(int vmid, String node, boolean fenced, String reason, Duration timeout) {
+        return guestRef(vmid).ask(r -> new GuestEntity.MoveHome(vmid, node, fenced, reason, r), timeout);
     }
 
     public CompletionStage<Done> defineStorage(StorageDefinition definition) {

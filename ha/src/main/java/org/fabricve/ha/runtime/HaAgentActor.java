@@ -276,7 +276,11 @@ public final class HaAgentActor {
                 ctx.getSelf().tell(new ActionOver(k.sid()));
             });
         } else if (action instanceof HostAction.StartGuest st) {
-            track(st.sid(), st.uid(), gen, start(st.sid()));
+            track(st.sid(), st.uid(), gen, start(st.sid()).thenApply(o -> {
+                // the time a guest began to run here: what a double-run audit compares with the old node's fence
+                if (o == CommandResult.Outcome.SUCCESS) LOG.info("node {}: HA started {}", s.node(), st.sid());
+                return o;
+            }));
         } else if (action instanceof HostAction.StopGuest st) {
             if (st.uid() == 0 && !busy.add(st.sid())) return;
             CompletionStage<CommandResult.Outcome> o = stop(st.sid());

@@ -331,7 +331,8 @@ public final class HaManagerEntity extends EventSourcedBehavior<HaManagerEntity.
     private void retryMoves() {
         pendingMoves.forEach((sid, to) -> {
             if (!movesInFlight.add(sid)) return;
-            ctx.pipeToSelf(settings.services().moveHome(sid.vmid(), to, true, "HA recovery after a fence"),
+            Duration wait = Duration.ofMillis(Math.max(1_000, 2 * settings.timings().roundMillis()));
+            ctx.pipeToSelf(settings.services().moveHome(sid.vmid(), to, true, "HA recovery after a fence", wait),
                     (reply, failure) -> failure != null ? new Moved(sid, to, false, failure.getMessage())
                             : reply instanceof GuestEntity.Rejected rj ? new Moved(sid, to, false, rj.rejection().message())
                             : new Moved(sid, to, true, ""));

@@ -21,7 +21,17 @@ public interface ClusterUnderTest extends AutoCloseable {
     void advance(long millis);
 
     /** No pending HA transition, no running task, no node on its way up or down. */
-    boolean settled();
+    default boolean settled() {
+        return unsettled().isEmpty();
+    }
+
+    /** How long a step may take to settle before the runner gives up on it. */
+    default long settleTimeoutMillis() {
+        return ScenarioRunner.SETTLE_TIMEOUT_MILLIS;
+    }
+
+    /** Why the cluster has not settled yet (empty once it has): what a timed-out step reports. */
+    java.util.Optional<String> unsettled();
 
     /** The HA status per service, as {@code /cluster/ha/status/current} reports it. */
     Map<Sid, HaStatus.ServiceView> status();

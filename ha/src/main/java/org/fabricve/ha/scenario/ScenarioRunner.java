@@ -102,8 +102,9 @@ public final class ScenarioRunner {
         do {
             pass(SLICE_MILLIS);
             waited += SLICE_MILLIS;
-        } while (!cluster.settled() && waited < SETTLE_TIMEOUT_MILLIS);
-        if (!cluster.settled()) violations.add("step " + step + ": not settled after " + SETTLE_TIMEOUT_MILLIS / 1000 + " s");
+        } while (!cluster.settled() && waited < cluster.settleTimeoutMillis());
+        cluster.unsettled().ifPresent(why ->
+                violations.add("step " + step + ": not settled after " + cluster.settleTimeoutMillis() / 1000 + " s: " + why));
     }
 
     private void pass(long millis) {

@@ -132,29 +132,32 @@ public final class SimCluster implements ClusterUnderTest {
     }
 
     @Override
-    public boolean settled() {
-        if (!inflight.isEmpty()) return false;
+    public Optional<String> unsettled() {
+        if (!inflight.isEmpty()) return Optional.of(inflight.size() + " messages in flight");
         for (SimNode n : nodes.values()) {
-            if (n.powered && n.agent.leaving() >= 0) return false;
-            if (!n.powered && n.powerOnAt >= 0) return false;
+            if (n.powered && n.agent.leaving() >= 0) return Optional.of(n.name + " is leaving");
+            if (!n.powered && n.powerOnAt >= 0) return Optional.of(n.name + " is powering on");
         }
         for (SimNode n : nodes.values()) {
             if (!n.powered) continue;
             boolean connected = host != null && reachable(n.name, host);
-            if (connected != n.agent.holdsLease()) return false; // joining, or about to fence itself
+            // joining, or about to fence itself
+            if (connected != n.agent.holdsLease()) return Optional.of(n.name + (connected ? " has no lease yet" : " still holds its lease"));
         }
-        if (host == null) return true;
+        if (host == null) return Optional.empty();
         ManagerState s = manager.state();
         long hostNow = nodes.get(host).clock(now);
-        for (NodeStatus ns : s.nodes().values()) {
-            if (ns.state() == NodeState.FENCE) return false;
-            if (ns.alive(hostNow, timings) && ns.state() == NodeState.UNKNOWN) return false; // (re)joined, not yet seen by a round
+        for (var e : s.nodes().entrySet()) {
+            NodeStatus ns = e.getValue();
+            if (ns.state() == NodeState.FENCE) return Optional.of(e.getKey() + " is being fenced");
+            if (ns.alive(hostNow, timings) && ns.state() == NodeState.UNKNOWN) return Optional.of(e.getKey() + " (re)joined, not yet seen");
             boolean up = ns.state() == NodeState.ONLINE || (ns.state() == NodeState.MAINTENANCE && !ns.released());
             // a renewal overdue: the node is being lost, the manager will act on it after the online timeout
-            if (up && hostNow - ns.lastSeen() > timings.renewMillis() + 2 * TICK_MILLIS) return false;
+            if (up && hostNow - ns.lastSeen() > timings.renewMillis() + 2 * TICK_MILLIS) return Optional.of(e.getKey() + " is being lost");
         }
-        if (!ServicesSettled.in(config, s)) return false;
-        return quietRounds >= QUIET_ROUNDS;
+        Optional<String> services = ServicesSettled.pending(config, s);
+        if (services.isPresent()) return services;
+        return quietRounds >= QUIET_ROUNDS ? Optional.empty() : Optional.of("quiet for " + quietRounds + " rounds only");
     }
 
     @Override
