@@ -208,7 +208,7 @@ public final class RealHaCluster implements ClusterUnderTest {
         if (members.containsKey(node)) return;
         var previous = closing.remove(node);
         if (previous != null) previous.get(60, TimeUnit.SECONDS);
-        Optional<String> join = members.values().stream().filter(m -> !m.system().whenTerminated().isCompleted())
+        Optional<String> join = members.values().stream().filter(RealHaCluster::running)
                 .findFirst().map(m -> address(m).getHost().get() + ":" + address(m).getPort().get());
         NodeSettings settings = new NodeSettings(dir.resolve(node), node, "127.0.0.1", 0, 0, false, Optional.empty(),
                 Optional.empty(), Duration.ofSeconds(1), 1, store, join);
@@ -251,18 +251,24 @@ public final class RealHaCluster implements ClusterUnderTest {
         FabricNode m = members.get(node);
         if (m == null) throw new IllegalArgumentException("node '" + node + "' is powered off");
         networkOn.put(node, on);
-        if (on && (m.system().whenTerminated().isCompleted() || m.stopProblem().isPresent())) {
-            // downed while it was cut off: the process would have exited (its test-driver guests with it); like
-            // an init system, start it again
-            members.remove(node);
-            m.close();
-            markHostOff(node);
-            note("node " + node + " was downed while cut off: restarting it");
-            powerOn(node);
+        if (on && !running(m)) {
+            restartDowned(node, "while cut off");
             return;
         }
         isolate(m, !on);
         note("network " + node + (on ? " on" : " off"));
+    }
+
+    /**
+     * A member the split-brain resolver downed has stopped: its process would have exited (its test-driver guests
+     * with it, and {@code fabric up} exits 4); like an init system, start it again. It rejoins through a running member.
+     */
+    private void restartDowned(String node, String when) throws Exception {
+        FabricNode m = members.remove(node);
+        m.close();
+        markHostOff(node);
+        note("node " + node + " was downed " + when + ": restarting it");
+        powerOn(node);
     }
 
     /** Blackholes (or reconnects) every pair between {@code m} and the other members, in both directions, on both sides. */
@@ -312,6 +318,14 @@ public final class RealHaCluster implements ClusterUnderTest {
         }
         for (String node : List.copyOf(members.keySet())) {
             FabricNode m = members.get(node);
+            if (Boolean.TRUE.equals(networkOn.get(node)) && !running(m)) {
+                try {
+                    restartDowned(node, "with its network up (it was on the minority side)");
+                } catch (Exception e) {
+                    throw new IllegalStateException("restart of " + node + " failed: " + e.getMessage(), e);
+                }
+                continue;
+            }
             Boolean released = m.ha().leftNodes().get(node);
             if (released == null) continue;
             boolean reboot = rebootAfterLeave.getOrDefault(node, false);
@@ -376,6 +390,7 @@ public final class RealHaCluster implements ClusterUnderTest {
     @Override
     public Optional<String> unsettled() {
         if (lastManager == null) return Optional.of("no manager status yet");
+        if (!anyQuorate()) return unmanaged();
         for (String node : rebootAfterLeave.keySet()) {
             FabricNode m = members.get(node);
             if (m != null && !m.ha().leftNodes().isEmpty()) return Optional.of(node + " is leaving");
@@ -395,6 +410,34 @@ public final class RealHaCluster implements ClusterUnderTest {
         }
         Optional<String> services = ServicesSettled.pending(lastConfig, lastManager);
         if (services.isPresent()) return services;
+        long quiet = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - quietSince);
+        return quiet >= QUIET_MILLIS ? Optional.empty() : Optional.of("quiet for " + quiet + " ms only");
+    }
+
+    private boolean anyQuorate() {
+        return members.entrySet().stream().anyMatch(e -> Boolean.TRUE.equals(networkOn.get(e.getKey()))
+                && running(e.getValue()) && e.getValue().services().health().quorate());
+    }
+
+    private static boolean running(FabricNode m) {
+        return !m.system().whenTerminated().isCompleted() && m.stopProblem().isEmpty();
+    }
+
+    /**
+     * No majority anywhere: no manager decides, its last status stays as it was (as Proxmox's does without quorum);
+     * what remains to happen is every running member fencing itself when its lease runs out.
+     */
+    private Optional<String> unmanaged() {
+        for (Map.Entry<String, FabricNode> e : members.entrySet()) {
+            if (!running(e.getValue())) continue;
+            try {
+                if (e.getValue().ha().agentState(e.getKey()).toCompletableFuture().get(2, TimeUnit.SECONDS).holdsLease()) {
+                    return Optional.of("no quorum anywhere and " + e.getKey() + " still holds its lease");
+                }
+            } catch (Exception unanswered) {
+                return Optional.of("no quorum anywhere and " + e.getKey() + "'s agent does not answer");
+            }
+        }
         long quiet = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - quietSince);
         return quiet >= QUIET_MILLIS ? Optional.empty() : Optional.of("quiet for " + quiet + " ms only");
     }

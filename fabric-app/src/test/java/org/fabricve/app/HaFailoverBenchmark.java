@@ -46,6 +46,7 @@ class HaFailoverBenchmark {
 
     private final int guests = Integer.parseInt(System.getenv().getOrDefault("FABRIC_BENCH_GUESTS", "300"));
     private final int runs = Integer.parseInt(System.getenv().getOrDefault("FABRIC_BENCH_RUNS", "3"));
+    private final List<String> modes = List.of(System.getenv().getOrDefault("FABRIC_BENCH_MODES", "kill-9,partition").split(","));
 
     @Test
     void failoverOfAThirdOfTheGuests() throws Exception {
@@ -55,8 +56,8 @@ class HaFailoverBenchmark {
             try {
                 List<String> lines = new ArrayList<>();
                 for (int run = 1; run <= runs; run++) {
-                    for (boolean partition : new boolean[] {false, true}) {
-                        String line = oneRun(lab, journal, run, partition);
+                    for (String mode : modes) {
+                        String line = oneRun(lab, journal, run, mode.equals("partition"));
                         System.out.println(line);
                         lines.add(line);
                     }
@@ -108,10 +109,12 @@ class HaFailoverBenchmark {
             });
             long last = recoveredAfter.values().stream().mapToLong(Long::longValue).max().orElse(-1);
             long first = recoveredAfter.values().stream().mapToLong(Long::longValue).min().orElse(-1);
+            long median = recoveredAfter.values().stream().mapToLong(Long::longValue).sorted().skip(recoveredAfter.size() / 2)
+                    .findFirst().orElse(-1);
             int doubles = partition ? doubleRuns(m, lost, lostAt) : 0;
-            return String.format("ha-bench: run=%d mode=%s guests=%d lost=%d manager=%s first_ms=%d last_ms=%d "
-                            + "double_runs=%d setup_ms=%d", run, partition ? "partition" : "kill-9", guests, lost.size(),
-                    master, first, last, doubles, setupMs);
+            return String.format("ha-bench: run=%d mode=%s guests=%d lost=%d manager=%s first_ms=%d median_ms=%d "
+                            + "last_ms=%d double_runs=%d setup_ms=%d", run, partition ? "partition" : "kill-9", guests,
+                    lost.size(), master, first, median, last, doubles, setupMs);
         } finally {
             if (partition) lab.heal(3);
             for (MemberProcess p : m) {

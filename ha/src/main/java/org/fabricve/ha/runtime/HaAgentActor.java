@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -311,9 +312,9 @@ public final class HaAgentActor {
 
     private CompletionStage<CommandResult.Outcome> start(Sid sid) {
         return s.services().guest(sid.vmid()).thenCompose(g -> {
-            if (!g.exists()) return done(CommandResult.Outcome.FAILED);
+            if (!g.exists()) return failed("start of " + sid, "the guest does not exist");
             if (!s.node().equals(g.guest().node())) return done(CommandResult.Outcome.WRONG_NODE);
-            if (s.startGate().fails(sid, s.node())) return done(CommandResult.Outcome.FAILED);
+            if (s.startGate().fails(sid, s.node())) return failed("start of " + sid, "the scenario makes it fail here");
             if (g.active() != null) {
                 // another task (a reconciliation's, an operator's) holds the guest: wait for it, then look again
                 return s.services().awaitTask(sid.vmid(), g.active().task().upid(), TASK_TIMEOUT)
@@ -362,12 +363,21 @@ public final class HaAgentActor {
     private CompletionStage<CommandResult.Outcome> task(GuestState g, GuestOperation op) {
         GuestType type = g.guest().type();
         Upid upid = s.services().newUpid(s.node(), op.taskType(type), Integer.toString(g.guest().vmid()), "root@pam");
+        String what = op.name().toLowerCase() + " of vm " + g.guest().vmid();
         return s.services().operate(g.guest().vmid(), op, upid).thenCompose(reply -> {
-            if (reply instanceof GuestEntity.Rejected) return done(CommandResult.Outcome.FAILED);
-            return s.services().awaitTask(g.guest().vmid(), upid.format(), TASK_TIMEOUT)
-                    .thenApply(st -> st.task(upid.format()).map(TaskRecord::succeeded).orElse(false)
-                            ? CommandResult.Outcome.SUCCESS : CommandResult.Outcome.FAILED);
+            if (reply instanceof GuestEntity.Rejected rj) return failed(what, "refused: " + rj.rejection().message());
+            return s.services().awaitTask(g.guest().vmid(), upid.format(), TASK_TIMEOUT).thenCompose(st -> {
+                Optional<TaskRecord> t = st.task(upid.format());
+                if (t.isPresent() && t.get().succeeded()) return done(CommandResult.Outcome.SUCCESS);
+                return failed(what, t.map(r -> "task ended: " + r.exitStatus()).orElse("task not found"));
+            });
         });
+    }
+
+    /** A failed order's reason goes to the log: the manager only learns "failed" and applies its policy. */
+    private CompletionStage<CommandResult.Outcome> failed(String what, String why) {
+        LOG.warn("node {}: {} failed: {}", s.node(), what, why);
+        return done(CommandResult.Outcome.FAILED);
     }
 
     private static CompletionStage<CommandResult.Outcome> done(CommandResult.Outcome o) {
