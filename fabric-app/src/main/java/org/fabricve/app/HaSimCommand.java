@@ -39,11 +39,19 @@ public final class HaSimCommand implements Callable<Integer> {
         // the members' logs would bury the result lines' failures: errors only, unless asked for
         if (!verbose) ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                 .setLevel(ch.qos.logback.classic.Level.ERROR);
+        // standard output carries the result lines only: Pekko's fallback logger of a stopping member writes there
+        java.io.PrintStream results = System.out;
+        System.setOut(System.err);
         boolean allPass = true;
-        for (Path file : files) {
-            ScenarioRunner.Result r = simulated ? HaSimMain.runFile(file, verbose) : runReal(file);
-            System.out.println(r.toJson());
-            allPass &= r.pass();
+        try {
+            for (Path file : files) {
+                ScenarioRunner.Result r = simulated ? HaSimMain.runFile(file, verbose) : runReal(file);
+                results.println(r.toJson());
+                results.flush();
+                allPass &= r.pass();
+            }
+        } finally {
+            System.setOut(results);
         }
         return allPass ? 0 : 1;
     }

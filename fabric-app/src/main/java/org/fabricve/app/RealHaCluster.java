@@ -138,6 +138,24 @@ public final class RealHaCluster implements ClusterUnderTest {
         if (!a.ok()) throw new IllegalArgumentException(what + ": " + a.param() + ": " + a.message());
     }
 
+    /**
+     * An operator's request to the manager, retried as a client would while the manager's member is lost and the
+     * singleton moves (the ask times out meanwhile), through whichever member has quorum; bounded.
+     */
+    private void request(java.util.function.Function<FabricNode, java.util.concurrent.CompletionStage<HaManagerEntity.Answer>> call,
+                         String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                check(call.apply(anyMember()), what);
+                return;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                if (System.nanoTime() > deadline) throw e;
+                note(what + ": the manager did not answer (" + e.getClass().getSimpleName() + "), asking again");
+            }
+        }
+    }
+
     private void createGuest(Sid sid, String node) throws Exception {
         FabricNode m = members.get(node);
         if (m == null) throw new IllegalArgumentException("node '" + node + "' is powered off: cannot define " + sid + " there");
@@ -175,21 +193,21 @@ public final class RealHaCluster implements ClusterUnderTest {
             } else if (c instanceof TimelineCommand.SetState st) {
                 ServiceConfig sc = currentConfig().service(st.sid())
                         .orElseThrow(() -> new IllegalArgumentException(st.sid() + " is not an HA resource"));
-                check(anyMember().ha().putResource(sc.withState(st.state()), false), st.sid().toString());
+                request(m -> m.ha().putResource(sc.withState(st.state()), false), st.sid().toString());
             } else if (c instanceof TimelineCommand.Move m) {
-                check(anyMember().ha().crm(m.relocate() ? new CrmCommand.Relocate(m.sid(), m.node())
+                request(any -> any.ha().crm(m.relocate() ? new CrmCommand.Relocate(m.sid(), m.node())
                         : new CrmCommand.Migrate(m.sid(), m.node())), m.sid().toString());
             } else if (c instanceof TimelineCommand.Add a) {
                 createGuest(a.sid(), a.node());
-                check(anyMember().ha().putResource(ServiceConfig.of(a.sid(), a.node(), a.state()), true), a.sid().toString());
+                request(m -> m.ha().putResource(ServiceConfig.of(a.sid(), a.node(), a.state()), true), a.sid().toString());
             } else if (c instanceof TimelineCommand.Delete d) {
-                check(anyMember().ha().deleteResource(d.sid()), d.sid().toString());
+                request(m -> m.ha().deleteResource(d.sid()), d.sid().toString());
             } else if (c instanceof TimelineCommand.Crash cr) {
                 runningGuests().getOrDefault(cr.sid(), Set.of()).forEach(n ->
                         members.get(n).ha().hypervisor(n).stop(Guest.domainName(cr.sid().vmid())));
                 note("guest " + cr.sid() + " crashed");
             } else if (c instanceof TimelineCommand.Maintenance m) {
-                check(anyMember().ha().crm(new CrmCommand.NodeMaintenance(m.node(), m.enable())), m.node());
+                request(any -> any.ha().crm(new CrmCommand.NodeMaintenance(m.node(), m.enable())), m.node());
             } else if (c instanceof TimelineCommand.Delay d) {
                 advance(d.seconds() * 1000);
             }
@@ -490,7 +508,7 @@ public final class RealHaCluster implements ClusterUnderTest {
 
     private FabricNode anyMember() {
         for (FabricNode m : members.values()) {
-            if (!m.system().whenTerminated().isCompleted() && m.services().health().quorate()) return m;
+            if (running(m) && Boolean.TRUE.equals(networkOn.get(m.settings().nodeName())) && m.services().health().quorate()) return m;
         }
         return members.values().stream().findFirst().orElseThrow(() -> new IllegalArgumentException("no node is powered on"));
     }

@@ -32,6 +32,7 @@ import org.fabricve.ha.manager.HaEvent;
 import org.fabricve.ha.manager.HaManager;
 import org.fabricve.ha.manager.HaTimings;
 import org.fabricve.ha.manager.ManagerReply;
+import org.fabricve.ha.manager.NodeCommand;
 import org.fabricve.ha.manager.ManagerState;
 import org.fabricve.ha.manager.NodeCapacity;
 import org.fabricve.ha.manager.NodeReport;
@@ -216,7 +217,7 @@ public final class HaManagerEntity extends EventSourcedBehavior<HaManagerEntity.
                     // would make it fence itself for nothing
                     if (service == null || service.state().node(c.report().node()) == null) return Effect().none();
                     Optional<ManagerReply> reply = service.receive(c.report());
-                    reply.ifPresent(r -> outbox.add(() -> c.replyTo().tell(new HaAgentActor.Orders(r, c.report().generation()))));
+                    reply.ifPresent(r -> outbox.add(() -> c.replyTo().tell(new HaAgentActor.Orders(withoutPendingMoves(r), c.report().generation()))));
                     return flush();
                 })
                 .onCommand(Silence.class, (s, c) -> {
@@ -339,6 +340,18 @@ public final class HaManagerEntity extends EventSourcedBehavior<HaManagerEntity.
         });
     }
 
+    /**
+     * Orders for a guest whose home is still moving are held back (they leave with the next round once it moved):
+     * the target's agent would find the guest registered elsewhere and report it on the wrong node, an error.
+     * An ask that timed out may still have moved the home, so the hold lasts until a move is confirmed.
+     */
+    private ManagerReply withoutPendingMoves(ManagerReply orders) {
+        if (pendingMoves.isEmpty()) return orders;
+        List<NodeCommand> ready = orders.commands().stream().filter(c -> !pendingMoves.containsKey(c.sid())).toList();
+        if (ready.size() == orders.commands().size()) return orders;
+        return new ManagerReply(orders.node(), orders.leaseAccepted(), ready, orders.assigned(), orders.managed());
+    }
+
     private List<String> voters() {
         return settings.services().health().nodes().members().stream().map(n -> n.name()).toList();
     }
@@ -402,7 +415,7 @@ public final class HaManagerEntity extends EventSourcedBehavior<HaManagerEntity.
         public void send(ManagerReply orders) {
             ActorRef<HaAgentActor.Command> agent = agents.get(orders.node());
             NodeStatus ns = service.state().node(orders.node());
-            if (agent != null && ns != null) outbox.add(() -> agent.tell(new HaAgentActor.Orders(orders, ns.generation())));
+            if (agent != null && ns != null) outbox.add(() -> agent.tell(new HaAgentActor.Orders(withoutPendingMoves(orders), ns.generation())));
         }
 
         @Override
