@@ -74,6 +74,10 @@ class HaFailoverBenchmark {
         String keyspace = TestCassandra.uniqueKeyspace("habench");
         List<String> jvm = new ArrayList<>();
         TestCassandra.keyspace(keyspace).entrySet().forEach(e -> jvm.add("-D" + e.getKey() + "=" + e.getValue().unwrapped()));
+        // FABRIC_BENCH_JVM="-Dkey=value ...": settings to compare against the defaults
+        for (String extra : System.getenv().getOrDefault("FABRIC_BENCH_JVM", "").trim().split("\\s+")) {
+            if (!extra.isEmpty()) jvm.add(extra);
+        }
         Path data = Files.createTempDirectory("fabric-ha-bench");
         String cassandra = journal.host() + ":" + journal.port();
         MemberProcess[] m = new MemberProcess[4];
