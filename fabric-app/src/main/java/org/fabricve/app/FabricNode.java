@@ -155,6 +155,7 @@ public final class FabricNode implements AutoCloseable {
             for (Host h : hosts) {
                 ha.startAgent(h.node(), h.hypervisor(), blocking, dataDir);
             }
+            HaGracefulStop.register(system, ha, hosts.stream().map(Host::node).toList());
 
             ApiRoutes routes = new ApiRoutes(services, readSide.tail(), credentials, tickets, new SecureRandom(),
                     system.settings().config().getString("fabric.cluster-name"), VERSION, ha);

@@ -159,12 +159,28 @@ public final class RealHaCluster implements ClusterUnderTest {
     private void createGuest(Sid sid, String node) throws Exception {
         FabricNode m = members.get(node);
         if (m == null) throw new IllegalArgumentException("node '" + node + "' is powered off: cannot define " + sid + " there");
-        if (m.services().guest(sid.vmid()).toCompletableFuture().get(30, TimeUnit.SECONDS).exists()) return;
         GuestType type = sid.isVm() ? GuestType.QEMU : GuestType.LXC;
         GuestConfig cfg = GuestConfig.of(type, Map.of("memory", "64", "cores", "1", "name", "ha" + sid.vmid()));
-        var upid = m.services().newUpid(node, "qmcreate", Integer.toString(sid.vmid()), "root@pam");
-        m.services().create(sid.vmid(), type, node, cfg, List.of(), false, upid).toCompletableFuture().get(30, TimeUnit.SECONDS);
-        m.services().awaitTask(sid.vmid(), upid.format(), Duration.ofSeconds(30)).toCompletableFuture().get(40, TimeUnit.SECONDS);
+        // a member that has just joined may not know its own node yet and refuse the create: ask again, bounded
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            if (m.services().guest(sid.vmid()).toCompletableFuture().get(30, TimeUnit.SECONDS).exists()) return;
+            var upid = m.services().newUpid(node, "qmcreate", Integer.toString(sid.vmid()), "root@pam");
+            var reply = m.services().create(sid.vmid(), type, node, cfg, List.of(), false, upid).toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
+            if (reply instanceof org.fabricve.node.GuestEntity.Rejected rj) {
+                last = rj.rejection().message();
+            } else {
+                var task = m.services().awaitTask(sid.vmid(), upid.format(), Duration.ofSeconds(30)).toCompletableFuture()
+                        .get(40, TimeUnit.SECONDS).task(upid.format());
+                if (task.isPresent() && task.get().succeeded()) return;
+                last = task.map(t -> "create task ended: " + t.exitStatus()).orElse("create task not found");
+            }
+            note("creating " + sid + " on " + node + " failed (" + last + "), trying again");
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("cannot create " + sid + " on " + node + ": " + last);
     }
 
     // ---- timeline commands --------------------------------------------------------------------------------------
@@ -181,12 +197,7 @@ public final class RealHaCluster implements ClusterUnderTest {
             } else if (c instanceof TimelineCommand.Shutdown s) {
                 FabricNode m = members.get(s.node());
                 if (m == null) throw new IllegalArgumentException("node '" + s.node() + "' is powered off");
-                LrmMode mode = switch (currentConfig().shutdownPolicy()) {
-                    case CONDITIONAL -> s.reboot() ? LrmMode.RESTART : LrmMode.SHUTDOWN;
-                    case FREEZE -> LrmMode.RESTART;
-                    case FAILOVER -> LrmMode.SHUTDOWN;
-                    case MIGRATE -> LrmMode.MAINTENANCE;
-                };
+                LrmMode mode = LrmMode.forShutdown(currentConfig().shutdownPolicy(), s.reboot());
                 rebootAfterLeave.put(s.node(), s.reboot());
                 m.ha().leave(s.node(), mode);
                 note((s.reboot() ? "reboot " : "shutdown ") + s.node() + " (agent mode " + mode.wire() + ")");

@@ -14,4 +14,14 @@ public enum LrmMode {
     public String wire() {
         return name().toLowerCase();
     }
+
+    /** The agent's mode for a graceful shutdown or reboot of its node under the configured policy. */
+    public static LrmMode forShutdown(org.fabricve.ha.model.ShutdownPolicy policy, boolean reboot) {
+        return switch (policy) {
+            case CONDITIONAL -> reboot ? RESTART : SHUTDOWN;
+            case FREEZE -> RESTART;
+            case FAILOVER -> SHUTDOWN;
+            case MIGRATE -> MAINTENANCE;
+        };
+    }
 }

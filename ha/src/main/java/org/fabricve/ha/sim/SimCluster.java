@@ -94,12 +94,7 @@ public final class SimCluster implements ClusterUnderTest {
         } else if (c instanceof TimelineCommand.Shutdown s) {
             SimNode n = nodes.get(s.node());
             if (!n.powered) throw new IllegalArgumentException("node '" + s.node() + "' is powered off");
-            LrmMode mode = switch (config.shutdownPolicy()) {
-                case CONDITIONAL -> s.reboot() ? LrmMode.RESTART : LrmMode.SHUTDOWN;
-                case FREEZE -> LrmMode.RESTART;
-                case FAILOVER -> LrmMode.SHUTDOWN;
-                case MIGRATE -> LrmMode.MAINTENANCE;
-            };
+            LrmMode mode = LrmMode.forShutdown(config.shutdownPolicy(), s.reboot());
             n.agent = n.agent.leavingAs(mode, n.clock(now));
             n.rebootAfterLeave = s.reboot();
             note((s.reboot() ? "reboot " : "shutdown ") + s.node() + " (policy " + config.shutdownPolicy().wire() + ", agent mode " + mode.wire() + ")");
