@@ -6,6 +6,7 @@ import static org.fabricve.app.ApiClient.params;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -181,6 +182,31 @@ class HaRulesApiTest extends SharedNodeTest {
 
         assertThat(api.delete("/cluster/ha/groups/web").status()).isEqualTo(200);
         assertThat(api.get("/cluster/ha/rules/web").status()).isEqualTo(404);
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesEveryHaPath() throws Exception {
+        JsonNode paths = api.get("/openapi.json").body().path("paths");
+        Map<String, List<String>> served = Map.of(
+                "/cluster/ha", List.of("get"),
+                "/cluster/ha/resources", List.of("get", "post"),
+                "/cluster/ha/resources/{sid}", List.of("get", "put", "delete"),
+                "/cluster/ha/resources/{sid}/migrate", List.of("post"),
+                "/cluster/ha/resources/{sid}/relocate", List.of("post"),
+                "/cluster/ha/status", List.of("get"),
+                "/cluster/ha/status/current", List.of("get"),
+                "/cluster/ha/status/manager_status", List.of("get"),
+                "/cluster/ha/node-maintenance-set", List.of("post"),
+                "/cluster/ha/rules", List.of("get", "post"));
+        Map<String, List<String>> more = Map.of(
+                "/cluster/ha/rules/{rule}", List.of("get", "put", "delete"),
+                "/cluster/ha/groups", List.of("get", "post"),
+                "/cluster/ha/groups/{group}", List.of("get", "put", "delete"));
+        for (Map<String, List<String>> m : List.of(served, more)) {
+            m.forEach((path, methods) -> methods.forEach(method ->
+                    assertThat(paths.path(path).has(method)).as(method + " " + path).isTrue()));
+        }
+        assertThat(paths.path("/cluster/ha/rules").path("post").path("requestBody").toString()).contains("resources", "affinity", "strict");
     }
 
     private static void assertBad(ApiClient.Response r, String param) {
