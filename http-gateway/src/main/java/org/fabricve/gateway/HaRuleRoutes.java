@@ -137,9 +137,18 @@ final class HaRuleRoutes extends RouteSupport {
         return m;
     }
 
-    /** Of the whole rule set, as Proxmox's digest is of the whole rules.cfg. */
+    /**
+     * Of the whole rule set, as Proxmox's digest is the SHA-1 of the whole rules.cfg; taken over the rules' text,
+     * not their hash codes (an enum's is per JVM), so every member gives the same digest.
+     */
     static String digest(HaConfig c) {
-        return String.format("%08x", c.rules().hashCode());
+        try {
+            byte[] sha = java.security.MessageDigest.getInstance("SHA-1")
+                    .digest(c.rules().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(sha);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is part of every Java platform", e);
+        }
     }
 
     private static String typeOf(Rule r) {
