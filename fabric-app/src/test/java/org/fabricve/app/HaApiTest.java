@@ -65,6 +65,31 @@ class HaApiTest extends SharedNodeTest {
         assertThat(api.get("/cluster/ha/resources/vm:151").status()).isEqualTo(404);
     }
 
+    @Test
+    void theOnlyNodeGoesIntoMaintenanceAndBack() throws Exception {
+        ApiClient.Response enable = api.post("/cluster/ha/node-maintenance-set", params("node", N));
+        assertThat(enable.status()).as(enable.body().toString()).isEqualTo(200);
+        Await.until(HA_SETTLE, N + " in maintenance", () -> {
+            try {
+                JsonNode all = api.get("/cluster/ha/status/manager_status").data();
+                return all.path("manager_status").path("node_status").path(N).asText().equals("maintenance")
+                        && all.path("lrm_status").path(N).path("mode").asText().equals("maintenance");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(api.post("/cluster/ha/node-maintenance-set", params("node", N, "disable", "1")).status()).isEqualTo(200);
+        Await.until(HA_SETTLE, N + " online again", () -> {
+            try {
+                JsonNode all = api.get("/cluster/ha/status/manager_status").data();
+                return all.path("manager_status").path("node_status").path(N).asText().equals("online")
+                        && all.path("lrm_status").path(N).path("mode").asText().equals("active");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
     private String serviceState(String sid) throws Exception {
         for (JsonNode e : api.get("/cluster/ha/status/current").data()) {
             if (sid.equals(e.path("sid").asText())) {

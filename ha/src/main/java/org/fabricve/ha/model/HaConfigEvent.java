@@ -37,8 +37,11 @@ public sealed interface HaConfigEvent extends FabricSerializable {
         } else if (e instanceof ResourceRemoved r) {
             TreeMap<Sid, ServiceConfig> m = new TreeMap<>(c.services());
             m.remove(r.sid());
-            // a rule keeps naming a removed resource harmlessly, as in Proxmox; drop it from the rules anyway
-            List<Rule> rules = c.rules().stream().map(x -> without(x, r.sid())).filter(x -> !x.resources().isEmpty()).toList();
+            // drop the resource from the rules (Proxmox's default 'purge'); a resource-affinity rule left with fewer than
+            // two resources goes (it would no longer pass RuleCheck); a node-affinity rule stays even when empty, since
+            // it may be a group that outlives its members
+            List<Rule> rules = c.rules().stream().map(x -> without(x, r.sid()))
+                    .filter(x -> !(x instanceof Rule.ResourceAffinity) || x.resources().size() >= 2).toList();
             return new HaConfig(c.nodes(), m, rules, c.crs(), c.shutdownPolicy());
         } else if (e instanceof OptionsSet o) {
             return new HaConfig(c.nodes(), c.services(), c.rules(), o.crs(), o.shutdownPolicy());
@@ -50,10 +53,7 @@ public sealed interface HaConfigEvent extends FabricSerializable {
 
     private static Rule without(Rule r, Sid sid) {
         if (!r.resources().contains(sid)) return r;
-        List<Sid> rest = r.resources().stream().filter(x -> !x.equals(sid)).toList();
-        if (r instanceof Rule.NodeAffinity na) return new Rule.NodeAffinity(na.id(), rest, na.nodes(), na.strict());
-        Rule.ResourceAffinity ra = (Rule.ResourceAffinity) r;
-        return new Rule.ResourceAffinity(ra.id(), rest, ra.affinity());
+        return r.withResources(r.resources().stream().filter(x -> !x.equals(sid)).toList());
     }
 
     /** The same configuration on another node list (the cluster's configured nodes change independently). */

@@ -13,7 +13,7 @@ import java.util.TreeSet;
 /**
  * Checks a rule set for mistakes and contradictions before it is written, so that the manager never has
  * to choose which of two rules to break. Each error names the rule. The checks follow Proxmox's rule
- * feasibility checks (a resource in one node-affinity rule at most, resource-affinity rules of at least
+ * feasibility checks (a resource in one node-affinity rule at most (which may hold no resources yet: a group), resource-affinity rules of at least
  * two resources, no pair both together and apart, together-groups not split over node-affinity rules,
  * apart-groups not squeezed onto fewer strict nodes than members) but reject instead of silently
  * dropping rules.
@@ -30,7 +30,8 @@ public final class RuleCheck {
         for (Rule r : rules) {
             if (r.id() == null || r.id().isBlank()) errors.add("rule: missing id");
             else if (!ids.add(r.id())) errors.add("rule " + r.id() + ": duplicate id");
-            if (r.resources().isEmpty()) errors.add("rule " + r.id() + ": resources is empty");
+            // a node-affinity rule of no resources constrains nobody: it is an HA group waiting for members
+            if (r.resources().isEmpty() && r instanceof Rule.ResourceAffinity) errors.add("rule " + r.id() + ": resources is empty");
             if (new HashSet<>(r.resources()).size() != r.resources().size()) {
                 errors.add("rule " + r.id() + ": a resource is listed twice");
             }

@@ -44,6 +44,23 @@ class RuleCheckTest {
     }
 
     @Test
+    void aNodeAffinityRuleOfNoResourcesIsAGroupWaitingForMembers() {
+        assertThat(RuleCheck.validate(List.of(nodes("g", true, Map.of("node1", 1))), NODES)).isEmpty();
+        assertThat(RuleCheck.validate(List.of(res("x", Rule.Affinity.NEGATIVE)), NODES)).anyMatch(e -> e.contains("resources is empty"));
+    }
+
+    @Test
+    void removingAResourcePurgesItFromTheRulesButKeepsGroups() {
+        HaConfig c = HaConfig.empty(NODES).withRules(List.of(nodes("g", false, Map.of("node1", 1), A),
+                res("apart", Rule.Affinity.NEGATIVE, A, B), res("three", Rule.Affinity.POSITIVE, A, C, Sid.parse("vm:104"))));
+        HaConfig after = HaConfigEvent.apply(c, new HaConfigEvent.ResourceRemoved(A));
+        assertThat(after.rules()).extracting(Rule::id).containsExactly("g", "three");
+        assertThat(after.rules().get(0).resources()).isEmpty();
+        assertThat(after.rules().get(1).resources()).containsExactly(C, Sid.parse("vm:104"));
+        assertThat(RuleCheck.validate(after.rules(), NODES)).as("what is left still passes").isEmpty();
+    }
+
+    @Test
     void aConfigRefusesContradictingRulesAndStaysUnchanged() {
         HaConfig c = HaConfig.empty(NODES);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.withRules(List.of(res("p", Rule.Affinity.POSITIVE, A, B),

@@ -48,6 +48,13 @@ class HaJsonTest {
                 Rule.NodeAffinity.of("r1", List.of(vm), Map.of("node1", 2), true),
                 new Rule.ResourceAffinity("r2", List.of(vm, Sid.parse("ct:102")), Rule.Affinity.NEGATIVE)));
         assertThat(roundTrip(rules, HaConfigEvent.RulesSet.class)).isEqualTo(rules);
+        HaConfigEvent.RulesSet commented = new HaConfigEvent.RulesSet(List.of(
+                Rule.NodeAffinity.of("r1", List.of(vm), Map.of("node1", 2), true).withComment("prefer node1")));
+        assertThat(roundTrip(commented, HaConfigEvent.RulesSet.class)).isEqualTo(commented);
+        // a rule journalled before rules had comments reads back with an empty one
+        HaConfigEvent.RulesSet old = CBOR.readValue(CBOR.writeValueAsBytes(Map.of("rules", List.of(Map.of("type", "resource-affinity",
+                "id", "r2", "resources", List.of("vm:101", "ct:102"), "affinity", "NEGATIVE")))), HaConfigEvent.RulesSet.class);
+        assertThat(old.rules()).singleElement().satisfies(r -> assertThat(r.comment()).isEmpty());
         HaConfigEvent.ResourceSet set = new HaConfigEvent.ResourceSet(ServiceConfig.of(vm, "node1", RequestedState.STARTED), true);
         assertThat(roundTrip(set, HaConfigEvent.ResourceSet.class)).isEqualTo(set);
         HaManagerEntity.Crm crm = new HaManagerEntity.Crm(new CrmCommand.Migrate(vm, "node2"), null);
