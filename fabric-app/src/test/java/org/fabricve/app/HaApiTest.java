@@ -90,6 +90,33 @@ class HaApiTest extends SharedNodeTest {
         });
     }
 
+    @Test
+    void theShutdownPolicyAndCrsModeAreDatacenterOptions() throws Exception {
+        JsonNode before = api.get("/cluster/options").data();
+        assertThat(before.path("ha").asText()).isEqualTo("shutdown_policy=conditional");
+        assertThat(before.path("crs").asText()).isEqualTo("ha=basic");
+        try {
+            assertThat(api.put("/cluster/options", params("ha", "shutdown_policy=failover", "crs", "ha=static")).status())
+                    .isEqualTo(200);
+            JsonNode set = api.get("/cluster/options").data();
+            assertThat(set.path("ha").asText()).isEqualTo("shutdown_policy=failover");
+            assertThat(set.path("crs").asText()).isEqualTo("ha=static");
+
+            // refused by name, nothing changed
+            for (var bad : java.util.List.of(params("ha", "shutdown_policy=later"), params("ha", "shutdown_later=1"),
+                    params("crs", "ha=dynamic"), params("delete", "keyboard"), params("keyboard", "de"))) {
+                ApiClient.Response r = api.put("/cluster/options", bad);
+                assertThat(r.status()).as(bad.toString()).isEqualTo(400);
+                String named = bad.containsKey("keyboard") ? "keyboard" : bad.keySet().iterator().next();
+                assertThat(r.body().path("errors").has(named)).as(r.body().toString()).isTrue();
+            }
+            assertThat(api.get("/cluster/options").data()).isEqualTo(set);
+        } finally {
+            assertThat(api.put("/cluster/options", params("delete", "ha,crs")).status()).isEqualTo(200);
+        }
+        assertThat(api.get("/cluster/options").data()).isEqualTo(before);
+    }
+
     private String serviceState(String sid) throws Exception {
         for (JsonNode e : api.get("/cluster/ha/status/current").data()) {
             if (sid.equals(e.path("sid").asText())) {

@@ -29,6 +29,7 @@ public final class ApiRoutes extends RouteSupport {
     private final FabricServices fabric;
     private final OpenApiRoute openApi = new OpenApiRoute();
     private final HaRoutes ha;
+    private final ClusterOptionsRoutes options;
 
     public ApiRoutes(FabricServices fabric, JournalTail tail, RootCredentials credentials, TicketAuthority tickets,
                      RandomGenerator random, String clusterName, String version) {
@@ -40,6 +41,7 @@ public final class ApiRoutes extends RouteSupport {
                      RandomGenerator random, String clusterName, String version,
                      org.fabricve.ha.runtime.HaRuntime ha) {
         this.ha = ha == null ? null : new HaRoutes(fabric, ha);
+        this.options = ha == null ? null : new ClusterOptionsRoutes(ha);
         this.authentication = new Authentication(tickets);
         this.access = new AccessRoutes(credentials, tickets);
         this.cluster = new ClusterRoutes(fabric, clusterName);
@@ -59,6 +61,7 @@ public final class ApiRoutes extends RouteSupport {
                                 path("version", () -> get(() -> ok(VersionInfo.of(version)))),
                                 events.routes(),
                                 ha != null ? ha.routes() : reject(),
+                                options != null ? options.routes() : reject(),
                                 cluster.routes(),
                                 nodes.routes(user),
                                 storage.clusterRoutes()))))))));
