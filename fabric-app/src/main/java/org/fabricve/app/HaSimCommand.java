@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.fabricve.ha.scenario.HaSimMain;
-import org.fabricve.ha.scenario.Scenario;
-import org.fabricve.ha.scenario.ScenarioParser;
 import org.fabricve.ha.scenario.ScenarioRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,28 +55,22 @@ public final class HaSimCommand implements Callable<Integer> {
     }
 
     private ScenarioRunner.Result runReal(Path file) {
-        String name = file.toString();
-        Scenario scenario;
-        try {
-            scenario = ScenarioParser.parse(Files.readString(file));
-        } catch (IOException e) {
-            return ScenarioRunner.unreadable(name, "cannot read the file: " + e.getMessage());
-        } catch (ScenarioParser.ScenarioException e) {
-            return ScenarioRunner.unreadable(name, "invalid scenario: " + e.getMessage());
-        }
-        Path dir = null;
-        try {
-            dir = Files.createTempDirectory("fabric-ha-sim");
-            try (RealHaCluster cluster = new RealHaCluster(scenario, dir)) {
-                ScenarioRunner.Result r = ScenarioRunner.run(name, scenario, cluster);
-                if (verbose || !r.pass()) cluster.log().forEach(l -> System.err.println(name + " " + l));
-                return r;
+        return HaSimMain.runFile(file, scenario -> {
+            String name = file.toString();
+            Path dir = null;
+            try {
+                dir = Files.createTempDirectory("fabric-ha-sim");
+                try (RealHaCluster cluster = new RealHaCluster(scenario, dir)) {
+                    ScenarioRunner.Result r = ScenarioRunner.run(name, scenario, cluster);
+                    if (verbose || !r.pass()) cluster.log().forEach(l -> System.err.println(name + " " + l));
+                    return r;
+                }
+            } catch (Exception e) {
+                return ScenarioRunner.unreadable(name, "the cluster could not be set up: " + e.getMessage());
+            } finally {
+                if (dir != null) deleteQuietly(dir);
             }
-        } catch (Exception e) {
-            return ScenarioRunner.unreadable(name, "the cluster could not be set up: " + e.getMessage());
-        } finally {
-            if (dir != null) deleteQuietly(dir);
-        }
+        });
     }
 
     private static void deleteQuietly(Path dir) {

@@ -55,26 +55,23 @@ final class ClusterOptionsRoutes extends RouteSupport {
     }
 
     private static ShutdownPolicy shutdownPolicy(String value) {
-        Map<String, String> props = PropertyStrings.loose(value, "shutdown_policy");
-        for (String k : props.keySet()) {
-            if (!k.equals("shutdown_policy")) throw ApiException.badParameter("ha", "unknown property '" + k + "'");
-        }
-        try {
-            return ShutdownPolicy.parse(props.getOrDefault("shutdown_policy", "conditional"));
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badParameter("ha", e.getMessage());
-        }
+        return single("ha", value, "shutdown_policy", "conditional", ShutdownPolicy::parse);
     }
 
     private static CrsMode crs(String value) {
-        Map<String, String> props = PropertyStrings.loose(value, "ha");
+        return single("crs", value, "ha", "basic", CrsMode::parse);
+    }
+
+    /** A property string of one known key ({@code key=value}, or the bare value); anything else refused naming {@code param}. */
+    private static <T> T single(String param, String value, String key, String fallback, java.util.function.Function<String, T> parse) {
+        Map<String, String> props = PropertyStrings.loose(value, key);
         for (String k : props.keySet()) {
-            if (!k.equals("ha")) throw ApiException.badParameter("crs", "unknown or unsupported property '" + k + "'");
+            if (!k.equals(key)) throw ApiException.badParameter(param, "unknown or unsupported property '" + k + "'");
         }
         try {
-            return CrsMode.parse(props.getOrDefault("ha", "basic"));
+            return parse.apply(props.getOrDefault(key, fallback));
         } catch (IllegalArgumentException e) {
-            throw ApiException.badParameter("crs", e.getMessage());
+            throw ApiException.badParameter(param, e.getMessage());
         }
     }
 }

@@ -39,8 +39,18 @@ public final class HaSimMain {
         System.exit(allPass ? 0 : 1);
     }
 
-    /** Reads, parses and runs one file; an unreadable or invalid file is a failed result that says why. */
+    /** Reads, parses and runs one file on the simulator; an unreadable or invalid file is a failed result that says why. */
     public static ScenarioRunner.Result runFile(Path file, boolean verbose) {
+        return runFile(file, scenario -> {
+            SimCluster cluster = new SimCluster(scenario.config(), scenario.failing());
+            ScenarioRunner.Result r = ScenarioRunner.run(file.toString(), scenario, cluster);
+            if (verbose) cluster.log().forEach(l -> System.err.println(file + " " + l));
+            return r;
+        });
+    }
+
+    /** Reads and parses one file and plays it with {@code play}; an unreadable or invalid file is a failed result. */
+    public static ScenarioRunner.Result runFile(Path file, java.util.function.Function<Scenario, ScenarioRunner.Result> play) {
         String name = file.toString();
         Scenario scenario;
         try {
@@ -50,11 +60,6 @@ public final class HaSimMain {
         } catch (ScenarioParser.ScenarioException e) {
             return ScenarioRunner.unreadable(name, "invalid scenario: " + e.getMessage());
         }
-        SimCluster cluster = new SimCluster(scenario.config(), scenario.failing());
-        ScenarioRunner.Result r = ScenarioRunner.run(name, scenario, cluster);
-        if (verbose || !r.pass()) {
-            if (verbose) cluster.log().forEach(l -> System.err.println(name + " " + l));
-        }
-        return r;
+        return play.apply(scenario);
     }
 }
