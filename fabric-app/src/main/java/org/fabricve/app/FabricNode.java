@@ -156,6 +156,7 @@ public final class FabricNode implements AutoCloseable {
                 ha.startAgent(h.node(), h.hypervisor(), blocking, dataDir);
             }
             HaGracefulStop.register(system, ha, hosts.stream().map(Host::node).toList());
+            HaFenceOnDowning.register(system, ha);
 
             ApiRoutes routes = new ApiRoutes(services, readSide.tail(), credentials, tickets, new SecureRandom(),
                     system.settings().config().getString("fabric.cluster-name"), VERSION, ha);

@@ -269,7 +269,7 @@ public final class RealHaCluster implements ClusterUnderTest {
         try {
             if (Files.exists(file)) {
                 String xml = Files.readString(file);
-                Files.writeString(file, xml.replaceAll("(<test:runstate>)\\d+(</test:runstate>)", "$15$2"));
+                Files.writeString(file, xml.replaceAll("(<test:runstate\\b[^>]*>)\\d+(</test:runstate>)", "$15$2"));
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot power off the host file " + file + ": " + e.getMessage(), e);
@@ -289,13 +289,13 @@ public final class RealHaCluster implements ClusterUnderTest {
     }
 
     /**
-     * A member the split-brain resolver downed has stopped: its process would have exited (its test-driver guests
-     * with it, and {@code fabric up} exits 4); like an init system, start it again. It rejoins through a running member.
+     * A member the split-brain resolver downed has stopped: its process exited ({@code fabric up} exits 4) but its
+     * host did not, so the saved test-driver host keeps what still ran, as libvirtd keeps guests when fabric's process
+     * goes; like an init system, start it again. It rejoins through a running member.
      */
     private void restartDowned(String node, String when) throws Exception {
         FabricNode m = members.remove(node);
         m.close();
-        markHostOff(node);
         note("node " + node + " was downed " + when + ": restarting it");
         powerOn(node);
     }

@@ -99,6 +99,18 @@ final class ApiClient {
         return send(request(path).GET());
     }
 
+    /** The HA manager's state of a service ({@code /cluster/ha/status/current}); empty when absent or unanswered. */
+    String haState(String sid) {
+        try {
+            for (JsonNode row : get("/cluster/ha/status/current").data()) {
+                if (row.path("sid").asText().equals(sid)) return row.path("state").asText();
+            }
+            return "";
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
     Response post(String path, Map<String, String> form) throws Exception {
         return send(request(path).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form(form))));

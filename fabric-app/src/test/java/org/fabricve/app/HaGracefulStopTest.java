@@ -3,7 +3,6 @@ package org.fabricve.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.fabricve.app.ApiClient.params;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -29,7 +28,7 @@ class HaGracefulStopTest {
             ApiClient api = ApiClient.loggedIn(node);
             api.runTask(TestNodes.NODE, "/nodes/" + TestNodes.NODE + "/qemu", params("vmid", "201", "memory", "64"));
             assertThat(api.post("/cluster/ha/resources", params("sid", "vm:201", "state", "started")).status()).isEqualTo(200);
-            Await.until(Duration.ofSeconds(60), "vm:201 started by the HA manager", () -> "started".equals(haState(api, "vm:201")));
+            Await.until(Duration.ofSeconds(60), "vm:201 started by the HA manager", () -> "started".equals(api.haState("vm:201")));
 
             CoordinatedShutdown.get(node.system()).runAll(CoordinatedShutdown.jvmExitReason())
                     .toCompletableFuture().get(90, TimeUnit.SECONDS);
@@ -49,16 +48,5 @@ class HaGracefulStopTest {
         FabricNode node = TestNodes.start(dataDir);
         node.close();
         assertThat(node.ha().leftNodes()).isEmpty();
-    }
-
-    private static String haState(ApiClient api, String sid) {
-        try {
-            for (JsonNode row : api.get("/cluster/ha/status/current").data()) {
-                if (row.path("sid").asText().equals(sid)) return row.path("state").asText();
-            }
-            return "";
-        } catch (Exception e) {
-            return "";
-        }
     }
 }

@@ -28,7 +28,16 @@ public record AgentState(String node, long generation, boolean holdsLease, long 
 
     /** A node that just booted: no lease, nothing running, a generation newer than any before. */
     public static AgentState boot(String node, long generation) {
-        return new AgentState(node, generation, false, Long.MIN_VALUE, LrmMode.ACTIVE, -1, Map.of(), Set.of(), Set.of(), Map.of());
+        return boot(node, generation, Set.of());
+    }
+
+    /**
+     * A node that just booted and remembers which guests were HA-managed when it last knew: without a lease it keeps
+     * them down, so a guest an earlier generation left running (the process died, the hypervisor did not) is killed
+     * before the new generation is announced.
+     */
+    public static AgentState boot(String node, long generation, Set<Sid> managed) {
+        return new AgentState(node, generation, false, Long.MIN_VALUE, LrmMode.ACTIVE, -1, Map.of(), Set.of(), managed, Map.of());
     }
 
     AgentState with(long gen, boolean holds, long until, Map<Long, CommandResult> res, Set<Long> prog) {

@@ -130,6 +130,15 @@ public final class LocalAgent {
         return s.with(s.generation(), s.holdsLease(), s.leaseUntil(), results, progress);
     }
 
+    /**
+     * The member is going without a goodbye (downed by the cluster): whatever the lease says, kill the HA guests
+     * running here now, since the process that would kill them when the lease runs out is about to exit.
+     */
+    public static Step fenceNow(AgentState s, Set<Sid> runningHere) {
+        List<HostAction> actions = new ArrayList<>();
+        return new Step(selfFence(s, runningHere, actions), actions);
+    }
+
     private static AgentState selfFence(AgentState s, Set<Sid> runningHere, List<HostAction> actions) {
         for (Sid sid : runningHere) {
             if (s.managed().contains(sid)) actions.add(new HostAction.KillGuest(sid));

@@ -75,6 +75,13 @@ public final class HaAgentActor {
     public record Leave(LrmMode mode) implements Command {
     }
 
+    /**
+     * The member was downed and its process is about to exit: kill this node's HA guests now (the lease would have
+     * had this agent kill them later, but the agent goes with the process) and answer once they are dead.
+     */
+    public record FenceNow(ActorRef<AgentState> replyTo) implements Command {
+    }
+
     /** Asks for the agent's state (tests, status). */
     public record GetState(ActorRef<AgentState> replyTo) implements Command {
     }
@@ -82,6 +89,7 @@ public final class HaAgentActor {
     private record Tick() implements Command {
     }
 
+    /** What runs on the hypervisor now; {@code running} is null when it could not be listed. */
     private record Listed(Set<Integer> running) implements Command {
     }
 
@@ -126,12 +134,23 @@ public final class HaAgentActor {
     private long lastRenewal = Long.MIN_VALUE;
     private final Set<Sid> busy = new HashSet<>();
     private boolean left;
+    /** No renewal announces this generation while a guest an earlier one managed may still run here. */
+    private boolean bootFenced;
+    private final ManagedGuestsFile managedFile;
 
-    private HaAgentActor(Settings s, ActorContext<Command> ctx, long generation) {
+    private HaAgentActor(Settings s, ActorContext<Command> ctx, long generation, Set<Sid> managedBefore) {
         this.s = s;
         this.ctx = ctx;
-        this.agent = AgentState.boot(s.node(), generation);
+        this.agent = AgentState.boot(s.node(), generation, managedBefore);
         this.savedGeneration = generation;
+        this.bootFenced = managedBefore.isEmpty();
+        this.managedFile = new ManagedGuestsFile(managedGuestsFile(s.generationFile()), managedBefore);
+    }
+
+    /** Where the HA guests the agent last knew of are kept: beside the generation file. */
+    static Path managedGuestsFile(Path generationFile) {
+        String name = generationFile.getFileName().toString().replaceFirst("\\.generation$", "");
+        return generationFile.resolveSibling(name + ".managed");
     }
 
     public static Behavior<Command> create(Settings settings) {
@@ -141,8 +160,10 @@ public final class HaAgentActor {
             ctx.getSystem().receptionist().tell(Receptionist.register(HaKeys.AGENTS, ctx.getSelf()));
             ctx.getSystem().receptionist().tell(Receptionist.subscribe(HaKeys.ACCEPTORS,
                     ctx.messageAdapter(Receptionist.Listing.class, AcceptorsListed::new)));
-            HaAgentActor a = new HaAgentActor(settings, ctx, generation);
-            LOG.info("HA agent of node {} up, generation {}", settings.node(), generation);
+            Set<Sid> managedBefore = ManagedGuestsFile.read(managedGuestsFile(settings.generationFile()));
+            HaAgentActor a = new HaAgentActor(settings, ctx, generation, managedBefore);
+            LOG.info("HA agent of node {} up, generation {}{}", settings.node(), generation, managedBefore.isEmpty() ? ""
+                    : "; it renews once none of the " + managedBefore.size() + " HA guests it knew of runs here");
             return Behaviors.withTimers(timers -> {
                 timers.startTimerWithFixedDelay(new Tick(), TICK);
                 return a.behavior();
@@ -155,13 +176,23 @@ public final class HaAgentActor {
                 .onMessage(Tick.class, m -> tick())
                 .onMessage(Listed.class, m -> {
                     listing = false;
+                    if (m.running() == null) {
+                        running = Set.of();
+                        return Behaviors.same();
+                    }
                     Map<Integer, Sid> byVmid = new HashMap<>();
                     agent.managed().forEach(sid -> byVmid.put(sid.vmid(), sid));
                     Set<Sid> now = new HashSet<>();
                     for (int vmid : m.running()) now.add(byVmid.getOrDefault(vmid, new Sid(Sid.Type.VM, vmid)));
                     running = Set.copyOf(now);
+                    if (!bootFenced && running.stream().noneMatch(agent.managed()::contains)) {
+                        bootFenced = true;
+                        LOG.info("node {}: no HA guest of an earlier generation runs here; renewing generation {}",
+                                s.node(), agent.generation());
+                    }
                     return Behaviors.same();
                 })
+                .onMessage(FenceNow.class, this::fenceNow)
                 .onMessage(AcceptorsListed.class, m -> {
                     acceptors.clear();
                     acceptors.addAll(m.listing().getServiceInstances(HaKeys.ACCEPTORS));
@@ -208,11 +239,11 @@ public final class HaAgentActor {
         if (!listing) {
             listing = true;
             CompletableFuture.supplyAsync(this::listRunning, s.blocking()).whenComplete((set, failure) ->
-                    ctx.getSelf().tell(new Listed(failure == null ? set : Set.of())));
+                    ctx.getSelf().tell(new Listed(failure == null ? set : null)));
         }
         long now = now();
         apply(LocalAgent.tick(agent, now, running));
-        if (!left && savedGeneration >= agent.generation()
+        if (!left && bootFenced && savedGeneration >= agent.generation()
                 && (lastRenewal == Long.MIN_VALUE || now - lastRenewal >= s.timings().renewMillis())) {
             renew(now);
         }
@@ -252,9 +283,34 @@ public final class HaAgentActor {
         return Behaviors.same();
     }
 
+    private Behavior<Command> fenceNow(FenceNow m) {
+        left = true; // the member is going: no renewal, no order from now on
+        Set<Integer> managed = new HashSet<>();
+        agent.managed().forEach(sid -> managed.add(sid.vmid()));
+        apply(LocalAgent.fenceNow(agent, Set.of())); // a new generation; the kills follow here, awaited
+        AgentState after = agent;
+        CompletableFuture.supplyAsync(() -> {
+            List<String> killed = new java.util.ArrayList<>();
+            for (DomainStatus d : s.hypervisor().listDomains()) {
+                Optional<Integer> vmid = Guest.vmidOfDomain(d.name());
+                if (d.state().active() && vmid.isPresent() && managed.contains(vmid.get())) {
+                    s.hypervisor().stop(d.name());
+                    killed.add(d.name());
+                }
+            }
+            return killed;
+        }, s.blocking()).whenComplete((killed, failure) -> {
+            if (failure != null) LOG.error("node {}: the member is going and its HA guests could not be killed: {}", s.node(), failure.getMessage());
+            else killed.forEach(d -> LOG.warn("node {}: self-fence killed {} (the member is going without a lease)", s.node(), d));
+            m.replyTo().tell(after);
+        });
+        return Behaviors.same();
+    }
+
     private void apply(LocalAgent.Step step) {
         long before = agent.generation();
         agent = step.state();
+        if (!agent.managed().equals(managedFile.saved())) managedFile.save(agent.managed(), s.blocking(), s.node());
         if (agent.generation() > before) {
             long g = agent.generation();
             LOG.warn("node {}: fenced itself, now generation {}", s.node(), g);

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -97,6 +98,13 @@ public final class HaRuntime {
         ActorRef<HaAgentActor.Command> a = agents.get(node);
         if (a == null) throw new IllegalArgumentException("node '" + node + "' has no HA agent on this member");
         a.tell(new HaAgentActor.Leave(mode));
+    }
+
+    /** This member is going without a goodbye: each of its agents kills its HA guests now; done once all are dead. */
+    public CompletionStage<Void> fenceAll(Duration timeout) {
+        CompletableFuture<?>[] all = agents.values().stream().map(a -> AskPattern.ask(a, HaAgentActor.FenceNow::new,
+                timeout, system.scheduler()).toCompletableFuture()).toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(all);
     }
 
     public CompletionStage<AgentState> agentState(String node) {
