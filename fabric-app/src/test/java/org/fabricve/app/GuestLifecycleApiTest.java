@@ -34,6 +34,10 @@ class GuestLifecycleApiTest extends SharedNodeTest {
         assertThat(current.path("qmpstatus").asText()).isEqualTo("running");
         // the node's own libvirt connection agrees with the journal
         assertThat(current.path("fabric").path("hypervisor_state").asText()).isEqualTo("running");
+        // I/O counters come from libvirt's block statistics of the disk (the test driver makes its numbers up)
+        assertThat(current.path("diskread").asLong()).isPositive();
+        assertThat(current.path("diskwrite").asLong()).isPositive();
+        assertThat(current.path("cpu").asDouble()).isBetween(0.0, 1.0);
         Await.until(Duration.ofSeconds(5), "the listing to show the VM running", () ->
                 listed("qemu", vmid).map(g -> g.path("status").asText().equals("running")).orElse(false));
 

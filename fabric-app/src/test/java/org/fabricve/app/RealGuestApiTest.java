@@ -133,6 +133,8 @@ class RealGuestApiTest {
         JsonNode current = api.get(base + "/status/current").data();
         assertThat(current.path("status").asText()).isEqualTo("running");
         assertThat(current.path("fabric").path("hypervisor_state").asText()).isEqualTo("running");
+        // booting read the CD-ROM: libvirt's block statistics of the running QEMU
+        assertThat(current.path("diskread").asLong()).as("bytes read while booting").isPositive();
 
         // the serial console through the API: type a command, read its output ("$((40+2))" echoes as typed)
         long tc = System.nanoTime();
@@ -144,6 +146,9 @@ class RealGuestApiTest {
             console.close();
         }
         System.out.printf("realguest: console round trip through the API %d ms%n", ms(tc));
+        // the CPU share over the time since the previous read, which spans the console's command
+        double cpu = api.get(base + "/status/current").data().path("cpu").asDouble();
+        assertThat(cpu).as("share of its vCPU the guest used").isGreaterThan(0.0).isLessThanOrEqualTo(1.0);
 
         api.runTask(N, base + "/status/suspend", params());
         current = api.get(base + "/status/current").data();

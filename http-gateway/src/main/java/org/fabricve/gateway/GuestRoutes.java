@@ -20,6 +20,7 @@ import org.fabricve.core.guest.Guest;
 import org.fabricve.core.guest.GuestOperation;
 import org.fabricve.core.guest.GuestState;
 import org.fabricve.core.hypervisor.DomainStatus;
+import org.fabricve.core.hypervisor.IoCounters;
 import org.fabricve.core.hypervisor.HostInfo;
 import org.fabricve.core.hypervisor.RunState;
 import org.fabricve.core.task.TaskRecord;
@@ -39,6 +40,7 @@ final class GuestRoutes extends RouteSupport {
     private final GuestType type;
     private final RandomGenerator random;
     private final GuestRows listingRows = new GuestRows(s -> GuestSummaries.summary(s, null));
+    private final CpuUsage cpuUsage = new CpuUsage();
 
     GuestRoutes(FabricServices fabric, GuestType type, RandomGenerator random) {
         this.fabric = fabric;
@@ -192,6 +194,11 @@ final class GuestRoutes extends RouteSupport {
         Guest guest = requireGuest(node, vmid, state);
         return await(fabric.liveDomain(node, vmid), live -> {
             Map<String, Object> status = GuestSummaries.summary(state, live.orElse(null));
+            if (live.isPresent() && live.get().state().active()) {
+                status.put("cpu", cpuUsage.read(vmid, live.get().cpuTimeNanos(), System.nanoTime(), live.get().vcpus()));
+            } else {
+                cpuUsage.forget(vmid);
+            }
             RunState run = guest.runState();
             if (type == GuestType.QEMU) {
                 status.put("qmpstatus", run == RunState.PAUSED ? "paused" : run == RunState.RUNNING ? "running"
@@ -256,10 +263,11 @@ final class GuestRoutes extends RouteSupport {
             m.put("maxdisk", maxDisk(c));
             m.put("disk", 0);
             m.put("uptime", 0);
-            m.put("netin", 0);
-            m.put("netout", 0);
-            m.put("diskread", 0);
-            m.put("diskwrite", 0);
+            IoCounters io = live != null ? live.io() : IoCounters.NONE;
+            m.put("netin", io.netInBytes());
+            m.put("netout", io.netOutBytes());
+            m.put("diskread", io.diskReadBytes());
+            m.put("diskwrite", io.diskWriteBytes());
             m.put("template", 0);
             if (c.values().containsKey("tags")) {
                 m.put("tags", c.values().get("tags"));

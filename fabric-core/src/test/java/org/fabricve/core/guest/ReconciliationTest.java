@@ -7,6 +7,7 @@ import java.util.Map;
 import org.fabricve.core.config.GuestConfig;
 import org.fabricve.core.config.GuestType;
 import org.fabricve.core.hypervisor.DomainStatus;
+import org.fabricve.core.hypervisor.IoCounters;
 import org.fabricve.core.hypervisor.RunState;
 import org.fabricve.core.task.TaskRecord;
 import org.fabricve.core.task.Upid;
@@ -28,7 +29,7 @@ class ReconciliationTest {
     }
 
     private static DomainStatus domain(String name, RunState state) {
-        return new DomainStatus(name, "uuid-" + name, state, 1, 512L << 20, 0, 0);
+        return new DomainStatus(name, "uuid-" + name, state, 1, 512L << 20, 0, 0, IoCounters.NONE);
     }
 
     @Test
