@@ -149,6 +149,32 @@ class GuestLifecycleApiTest extends SharedNodeTest {
     }
 
     @Test
+    void aShutdownTakesProxmoxsTimeoutAndForceStopAndRefusesBadOnesNamingThem() throws Exception {
+        String vmid = "4002";
+        String base = "/nodes/" + N + "/qemu/" + vmid;
+        api.runTask(N, "/nodes/" + N + "/qemu", params("vmid", vmid, "memory", "64"));
+        api.runTask(N, base + "/status/start", params());
+
+        for (var bad : List.of(params("timeout", "-1"), params("timeout", "soon"), params("timeout", "86401"),
+                params("forceStop", "maybe"))) {
+            ApiClient.Response r = api.post(base + "/status/shutdown", bad);
+            String param = bad.keySet().iterator().next();
+            assertThat(r.status()).as(bad.toString()).isEqualTo(400);
+            assertThat(r.body().path("errors").has(param)).as(r.body().toString()).isTrue();
+        }
+        assertThat(api.get(base + "/status/current").data().path("status").asText()).as("nothing changed")
+                .isEqualTo("running");
+
+        // the test driver powers a domain off at once on an ACPI request; a guest that ignores it is RealGuestApiTest's
+        String upid = api.runTask(N, base + "/status/shutdown", params("timeout", "5", "forceStop", "1"));
+        List<String> lines = new ArrayList<>();
+        api.get("/nodes/" + N + "/tasks/" + upid + "/log").data().forEach(l -> lines.add(l.path("t").asText()));
+        assertThat(lines).anyMatch(l -> l.startsWith("the guest powered off after"));
+        assertThat(api.get(base + "/status/current").data().path("fabric").path("hypervisor_state").asText())
+                .isEqualTo("stopped");
+    }
+
+    @Test
     void taskListAndLog() throws Exception {
         String vmid = "4001";
         String upid = api.runTask(N, "/nodes/" + N + "/qemu", params("vmid", vmid, "scsi0", "local:1"));

@@ -19,6 +19,7 @@ import org.fabricve.core.config.Vmids;
 import org.fabricve.core.guest.Guest;
 import org.fabricve.core.guest.GuestOperation;
 import org.fabricve.core.guest.GuestState;
+import org.fabricve.core.guest.ShutdownOptions;
 import org.fabricve.core.hypervisor.DomainStatus;
 import org.fabricve.core.hypervisor.IoCounters;
 import org.fabricve.core.hypervisor.HostInfo;
@@ -66,7 +67,7 @@ final class GuestRoutes extends RouteSupport {
                             requireGuest(node, vmid, state);
                             return ok(List.of(Map.of("subdir", "config"), Map.of("subdir", "status")));
                         }),
-                        delete(() -> operate(node, user, vmid, state, GuestOperation.DELETE)))),
+                        delete(() -> operate(node, user, vmid, state, GuestOperation.DELETE, Map.of())))),
                 path("serial", () -> get(() -> serialConsole(node, vmid, state))),
                 path("config", () -> concat(
                         get(() -> ok(configOf(requireGuest(node, vmid, state)))),
@@ -88,7 +89,7 @@ final class GuestRoutes extends RouteSupport {
                                         .filter(op -> !(op == GuestOperation.RESET && type == GuestType.LXC))
                                         .map(op -> withParams(p -> operate(node, user, vmid, state,
                                                 op == GuestOperation.SUSPEND && RequestParams.flag(p, "todisk")
-                                                        ? GuestOperation.HIBERNATE : op)))
+                                                        ? GuestOperation.HIBERNATE : op, p)))
                                         .orElseGet(() -> {
                                             throw new ApiException(501, "Method 'POST status/" + action
                                                     + "' not implemented", Map.of());
@@ -172,10 +173,19 @@ final class GuestRoutes extends RouteSupport {
         });
     }
 
-    private Route operate(String node, String user, int vmid, GuestState state, GuestOperation op) {
+    private Route operate(String node, String user, int vmid, GuestState state, GuestOperation op,
+                          Map<String, String> params) {
         requireGuest(node, vmid, state);
+        ShutdownOptions shutdown = op == GuestOperation.SHUTDOWN ? shutdownOptions(params) : null;
         Upid upid = fabric.newUpid(node, op.taskType(type), Integer.toString(vmid), user);
-        return await(fabric.operate(vmid, op, upid), reply -> ok(GuestReplies.upidOrThrow(reply)));
+        return await(fabric.operate(vmid, op, upid, shutdown), reply -> ok(GuestReplies.upidOrThrow(reply)));
+    }
+
+    /** Proxmox's {@code timeout} (seconds, default 60) and {@code forceStop} (default 0) of a shutdown. */
+    static ShutdownOptions shutdownOptions(Map<String, String> params) {
+        int timeout = RequestParams.integer(params, "timeout", ShutdownOptions.DEFAULT.timeoutSeconds(), 0,
+                ShutdownOptions.MAX_TIMEOUT_SECONDS);
+        return new ShutdownOptions(timeout, RequestParams.flag(params, "forceStop"));
     }
 
     /**

@@ -147,7 +147,13 @@ public final class FabricServices {
     }
 
     public CompletionStage<GuestEntity.Reply> operate(int vmid, GuestOperation operation, Upid upid) {
-        return guestRef(vmid).ask(r -> new GuestEntity.Operate(vmid, operation, upid, r), askTimeout);
+        return operate(vmid, operation, upid, null);
+    }
+
+    /** {@code shutdown}: how a shutdown waits (null: Proxmox's defaults). */
+    public CompletionStage<GuestEntity.Reply> operate(int vmid, GuestOperation operation, Upid upid,
+                                                       org.fabricve.core.guest.ShutdownOptions shutdown) {
+        return guestRef(vmid).ask(r -> new GuestEntity.Operate(vmid, operation, upid, shutdown, r), askTimeout);
     }
 
     public CompletionStage<GuestEntity.Reply> changeConfig(int vmid, GuestConfig basedOn, GuestConfig target,

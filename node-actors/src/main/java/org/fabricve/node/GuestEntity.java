@@ -26,6 +26,7 @@ import org.fabricve.core.guest.GuestEvent;
 import org.fabricve.core.guest.GuestOperation;
 import org.fabricve.core.guest.GuestState;
 import org.fabricve.core.guest.Rejection;
+import org.fabricve.core.guest.ShutdownOptions;
 import org.fabricve.core.hypervisor.RunState;
 import org.fabricve.core.task.Upid;
 import org.fabricve.persistence.FabricTags;
@@ -43,7 +44,9 @@ public final class GuestEntity extends EventSourcedBehavior<GuestEntity.Command,
     public record Create(int vmid, GuestType type, String node, GuestConfig config, List<VolumeRequest> newVolumes,
                          boolean start, Upid upid, ActorRef<Reply> replyTo) implements Command {}
 
-    public record Operate(int vmid, GuestOperation operation, Upid upid, ActorRef<Reply> replyTo) implements Command {}
+    /** {@code shutdown}: how a shutdown waits (null: Proxmox's defaults). */
+    public record Operate(int vmid, GuestOperation operation, Upid upid, ShutdownOptions shutdown,
+                          ActorRef<Reply> replyTo) implements Command {}
 
     public record ChangeConfig(int vmid, GuestConfig basedOn, GuestConfig target, List<VolumeRequest> newVolumes,
                                Upid upid, ActorRef<Reply> replyTo) implements Command {}
@@ -123,7 +126,7 @@ public final class GuestEntity extends EventSourcedBehavior<GuestEntity.Command,
                                 c.start()),
                         c.upid()))
                 .onCommand(Operate.class, (state, c) -> answer(c.replyTo(),
-                        GuestDecider.operate(state, vmid, c.operation(), c.upid()), c.upid()))
+                        GuestDecider.operate(state, vmid, c.operation(), c.upid(), c.shutdown()), c.upid()))
                 .onCommand(ChangeConfig.class, (state, c) -> answer(c.replyTo(),
                         GuestDecider.changeConfig(state, vmid, c.basedOn(), c.target(), c.newVolumes(), c.upid()),
                         c.upid()))

@@ -75,6 +75,15 @@ public final class NodeAgent {
 
     private record ReconcileDone() implements Command {}
 
+    /** Look again whether a guest asked to shut down has stopped ({@code began}: the request, nanoTime). */
+    private record ShutdownLook(Execute task, long began) implements Command {}
+
+    /** What the look saw: the guest still runs, or not; {@code failure} when the hypervisor could not say. */
+    private record ShutdownLooked(Execute task, long began, boolean running, String failure) implements Command {}
+
+    /** How often a shutdown task looks whether its guest has stopped. */
+    private static final Duration SHUTDOWN_LOOK_EVERY = Duration.ofMillis(500);
+
     /** The agent's settings; {@code blocking} is the executor every hypervisor call runs on. */
     public record Settings(String node, Hypervisor hypervisor, HostInfo host, Executor blocking,
                            ClusterView view, ClusterSharding sharding, AgentDirectory directory,
@@ -109,7 +118,22 @@ public final class NodeAgent {
     private Behavior<Command> behavior(ActorContext<Command> ctx) {
         return Behaviors.receive(Command.class)
                 .onMessage(Execute.class, m -> {
-                    execute(m);
+                    if (m.operation().operation() == org.fabricve.core.guest.GuestOperation.SHUTDOWN) {
+                        beginShutdown(m, ctx);
+                    } else {
+                        execute(m);
+                    }
+                    return Behaviors.same();
+                })
+                .onMessage(ShutdownLook.class, m -> {
+                    String domain = Guest.domainName(m.task().guest().vmid());
+                    blocking(() -> settings.hypervisor().domain(domain).map(d -> d.state().active()).orElse(false))
+                            .whenComplete((running, failure) -> ctx.getSelf().tell(new ShutdownLooked(m.task(), m.began(),
+                                    failure == null && running, failure == null ? null : rootMessage(failure))));
+                    return Behaviors.same();
+                })
+                .onMessage(ShutdownLooked.class, m -> {
+                    afterShutdownLook(m, ctx);
                     return Behaviors.same();
                 })
                 .onMessage(Reconcile.class, m -> {
@@ -171,13 +195,62 @@ public final class NodeAgent {
     private void execute(Execute m) {
         int vmid = m.guest().vmid();
         touch(vmid);
-        blocking(() -> runner.run(m.guest(), m.operation())).whenComplete((result, failure) -> {
-            touch(vmid);
-            GuestEntity.ReportResult report = failure == null ? result
-                    : new GuestEntity.ReportResult(m.operation().task().upid(), rootMessage(failure), List.of(),
-                    null, null);
-            settings.sharding().entityRefFor(GuestEntity.TYPE_KEY, Integer.toString(vmid)).tell(report);
+        blocking(() -> runner.run(m.guest(), m.operation())).whenComplete((result, failure) -> report(m,
+                failure == null ? result : new GuestEntity.ReportResult(m.operation().task().upid(),
+                        rootMessage(failure), List.of(), null, null)));
+    }
+
+    /**
+     * A shutdown asks the guest to power off and then waits without holding a hypervisor thread: it looks every
+     * {@link #SHUTDOWN_LOOK_EVERY} until the guest has stopped or the timeout has passed (Proxmox's qmshutdown).
+     */
+    private void beginShutdown(Execute m, ActorContext<Command> ctx) {
+        int vmid = m.guest().vmid();
+        touch(vmid);
+        long began = System.nanoTime();
+        blocking(() -> {
+            settings.hypervisor().shutdown(Guest.domainName(vmid));
+            return null;
+        }).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                report(m, new GuestEntity.ReportResult(m.operation().task().upid(), rootMessage(failure), List.of(),
+                        null, null));
+            } else {
+                ctx.getSelf().tell(new ShutdownLook(m, began));
+            }
         });
+    }
+
+    private void afterShutdownLook(ShutdownLooked m, ActorContext<Command> ctx) {
+        Execute task = m.task();
+        String upid = task.operation().task().upid();
+        if (m.failure() != null) {
+            report(task, new GuestEntity.ReportResult(upid, m.failure(), List.of(), null, null));
+            return;
+        }
+        long waited = (System.nanoTime() - m.began()) / 1_000_000;
+        var options = task.operation().shutdownOrDefault();
+        String seconds = String.format(java.util.Locale.ROOT, "%.1f s", waited / 1000.0);
+        switch (options.next(m.running(), waited)) {
+            case DONE -> report(task, new GuestEntity.ReportResult(upid, org.fabricve.core.task.TaskRecord.OK,
+                    List.of("the guest powered off after " + seconds), null, null));
+            case WAIT -> ctx.scheduleOnce(SHUTDOWN_LOOK_EVERY, ctx.getSelf(), new ShutdownLook(task, m.began()));
+            case FORCE_STOP -> blocking(() -> {
+                settings.hypervisor().stop(Guest.domainName(task.guest().vmid()));
+                return null;
+            }).whenComplete((ok, failure) -> report(task, failure == null
+                    ? new GuestEntity.ReportResult(upid, org.fabricve.core.task.TaskRecord.OK, List.of(
+                            "VM still running after " + seconds + " - terminating now (forceStop)"), null, null)
+                    : new GuestEntity.ReportResult(upid, rootMessage(failure), List.of(), null, null)));
+            case GIVE_UP -> report(task, new GuestEntity.ReportResult(upid, "VM quit/powerdown failed - got timeout",
+                    List.of("still running after " + seconds + "; forceStop=1 stops it hard"), null, RunState.RUNNING));
+        }
+    }
+
+    private void report(Execute m, GuestEntity.ReportResult result) {
+        int vmid = m.guest().vmid();
+        touch(vmid);
+        settings.sharding().entityRefFor(GuestEntity.TYPE_KEY, Integer.toString(vmid)).tell(result);
     }
 
     private void touch(int vmid) {

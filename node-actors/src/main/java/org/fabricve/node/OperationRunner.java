@@ -59,7 +59,7 @@ final class OperationRunner {
                     hypervisor.start(domain);
                 }
                 case STOP -> hypervisor.stop(domain);
-                case SHUTDOWN -> hypervisor.shutdown(domain);
+                case SHUTDOWN -> hypervisor.shutdown(domain); // the node agent waits for it (NodeAgent.beginShutdown)
                 case REBOOT -> hypervisor.reboot(domain);
                 case SUSPEND -> hypervisor.suspend(domain);
                 case RESUME -> hypervisor.resume(domain);

@@ -12,9 +12,20 @@ import org.fabricve.core.task.TaskRecord;
  * {@code startAfter}: a create that also starts the guest in the same task (Proxmox's {@code start=1}).
  */
 public record ActiveOperation(GuestOperation operation, TaskRecord task, GuestConfig targetConfig,
-                              List<VolumeRequest> newVolumes, boolean startAfter) implements FabricSerializable {
+                              List<VolumeRequest> newVolumes, boolean startAfter, ShutdownOptions shutdown)
+        implements FabricSerializable {
     public ActiveOperation {
         newVolumes = List.copyOf(newVolumes);
+    }
+
+    public ActiveOperation(GuestOperation operation, TaskRecord task, GuestConfig targetConfig,
+                           List<VolumeRequest> newVolumes, boolean startAfter) {
+        this(operation, task, targetConfig, newVolumes, startAfter, null);
+    }
+
+    /** How this shutdown waits; Proxmox's defaults when it was asked without options. */
+    public ShutdownOptions shutdownOrDefault() {
+        return shutdown != null ? shutdown : ShutdownOptions.DEFAULT;
     }
 
     public ActiveOperation(GuestOperation operation, TaskRecord task, GuestConfig targetConfig,

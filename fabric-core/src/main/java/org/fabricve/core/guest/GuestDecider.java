@@ -41,6 +41,12 @@ public final class GuestDecider {
 
     /** A lifecycle operation (start, stop, ...) or a delete. */
     public static Decision operate(GuestState state, int vmid, GuestOperation operation, Upid upid) {
+        return operate(state, vmid, operation, upid, null);
+    }
+
+    /** {@code shutdown}: how a shutdown waits (null for Proxmox's defaults; ignored by other operations). */
+    public static Decision operate(GuestState state, int vmid, GuestOperation operation, Upid upid,
+                                   ShutdownOptions shutdown) {
         if (operation == GuestOperation.CREATE || operation == GuestOperation.CONFIG) {
             // a CONFIG task started here would carry no target config and leave the guest without one on success
             throw new IllegalArgumentException(operation.apiName() + " has its own decision");
@@ -67,7 +73,8 @@ public final class GuestDecider {
             return Decision.reject(Rejection.conflict(refusal));
         }
         var task = TaskRecord.started(upid, operation.apiName() + " " + guest.label());
-        return Decision.accept(new OperationStarted(vmid, operation, task, null, List.of()));
+        return Decision.accept(new OperationStarted(vmid, operation, task, null, List.of(),
+                operation == GuestOperation.SHUTDOWN ? shutdown : null));
     }
 
     /**
@@ -146,7 +153,8 @@ public final class GuestDecider {
                     .begin(new ActiveOperation(GuestOperation.CREATE, e.task(), e.config(), e.newVolumes(), e.start()));
         }
         if (event instanceof OperationStarted e) {
-            return state.begin(new ActiveOperation(e.operation(), e.task(), e.targetConfig(), e.newVolumes()));
+            return state.begin(new ActiveOperation(e.operation(), e.task(), e.targetConfig(), e.newVolumes(), false,
+                    e.shutdown()));
         }
         if (event instanceof TaskFinished e) {
             return state.finish(afterTask(state, e), e.task());

@@ -26,11 +26,19 @@ public sealed interface GuestEvent extends FabricSerializable {
         }
     }
 
-    /** An operation was accepted; {@code targetConfig} is non-null for config changes. */
+    /**
+     * An operation was accepted; {@code targetConfig} is non-null for config changes, {@code shutdown} for shutdowns
+     * asked with a timeout or forceStop (null: {@link ShutdownOptions#DEFAULT}; events written before it have none).
+     */
     record OperationStarted(int vmid, GuestOperation operation, TaskRecord task, GuestConfig targetConfig,
-                            List<VolumeRequest> newVolumes) implements GuestEvent {
+                            List<VolumeRequest> newVolumes, ShutdownOptions shutdown) implements GuestEvent {
         public OperationStarted {
             newVolumes = List.copyOf(newVolumes);
+        }
+
+        public OperationStarted(int vmid, GuestOperation operation, TaskRecord task, GuestConfig targetConfig,
+                                List<VolumeRequest> newVolumes) {
+            this(vmid, operation, task, targetConfig, newVolumes, null);
         }
     }
 
