@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -237,13 +238,36 @@ public final class RealHaCluster implements ClusterUnderTest {
         if (members.containsKey(node)) return;
         var previous = closing.remove(node);
         if (previous != null) previous.get(60, TimeUnit.SECONDS);
-        Optional<String> join = members.values().stream().filter(RealHaCluster::running)
+        for (int attempt = 1; ; attempt++) {
+            Optional<String> join = joinTarget();
+            NodeSettings settings = new NodeSettings(dir.resolve(node), node, "127.0.0.1", 0, 0, false, Optional.empty(),
+                    Optional.empty(), Duration.ofSeconds(1), 1, store, join);
+            try {
+                members.put(node, FabricNode.start(settings, extra));
+            } catch (RuntimeException e) {
+                // the member it joined went down meanwhile (downed on a minority side): pick again, as `fabric up`
+                // retries its seed list; with nobody left it starts a new cluster the others rejoin
+                if (attempt == JOIN_ATTEMPTS) throw e;
+                note("power " + node + " on: joining " + join.orElse("a new cluster") + " failed (" + e.getMessage()
+                        + "), trying again");
+                Thread.sleep(1000);
+                continue;
+            }
+            networkOn.put(node, true);
+            note("power " + node + " on" + join.map(j -> " (joined " + j + ")").orElse(" (new cluster)"));
+            return;
+        }
+    }
+
+    private static final int JOIN_ATTEMPTS = 3;
+
+    /** A running member reachable on the network, one with quorum first (the others may be about to be downed). */
+    private Optional<String> joinTarget() {
+        return members.entrySet().stream()
+                .filter(e -> running(e.getValue()) && Boolean.TRUE.equals(networkOn.get(e.getKey())))
+                .map(Map.Entry::getValue)
+                .sorted(Comparator.comparing((FabricNode m) -> !m.services().health().quorate()))
                 .findFirst().map(m -> address(m).getHost().get() + ":" + address(m).getPort().get());
-        NodeSettings settings = new NodeSettings(dir.resolve(node), node, "127.0.0.1", 0, 0, false, Optional.empty(),
-                Optional.empty(), Duration.ofSeconds(1), 1, store, join);
-        members.put(node, FabricNode.start(settings, extra));
-        networkOn.put(node, true);
-        note("power " + node + " on" + join.map(j -> " (joined " + j + ")").orElse(" (new cluster)"));
     }
 
     /** A power cut: no goodbye to the others, the host's guests die at once, the process is gone. */
