@@ -99,6 +99,15 @@ final class ApiClient {
         return send(request(path).GET());
     }
 
+    /** Creates a small VM on {@code node}, makes it an HA resource to be started, and waits until HA started it. */
+    void haGuestStarted(String node, String vmid) throws Exception {
+        runTask(node, "/nodes/" + node + "/qemu", params("vmid", vmid, "memory", "64"));
+        Response added = post("/cluster/ha/resources", params("sid", "vm:" + vmid, "state", "started"));
+        if (added.status() != 200) throw new AssertionError("adding vm:" + vmid + " to HA answered " + added.status());
+        Await.until(Duration.ofSeconds(60), "vm:" + vmid + " started by the HA manager",
+                () -> "started".equals(haState("vm:" + vmid)));
+    }
+
     /** The HA manager's state of a service ({@code /cluster/ha/status/current}); empty when absent or unanswered. */
     String haState(String sid) {
         try {

@@ -8,34 +8,52 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A member's process can go while its hypervisor, and the HA guests on it, stay up. A downed member kills them
- * before it exits; a member that died without doing so (a crash) kills them when it starts again, before its new
- * generation tells the manager that every guest of the old one is dead. The simulated host is saved as the member
- * stops, so the host file shows what a libvirtd that kept running would still run.
+ * What becomes of a member's HA guests when its process goes, in this JVM. Stopped on purpose (the coordinated
+ * shutdown a SIGTERM or Ctrl-C starts, JVM-exit reason), it applies the HA shutdown policy before it leaves. The
+ * guests outlive the process otherwise, as QEMU outlives it under libvirtd: a downed member kills them before it
+ * exits, and a member that died without doing so (a crash; here a plain close) kills them when it starts again,
+ * before its new generation tells the manager that every guest of the old one is dead. The simulated host is saved
+ * as the member stops, so its file shows what a libvirtd that kept running would still run.
  */
-class HaFenceOnExitTest {
+class HaMemberExitTest {
 
     @TempDir
     Path dataDir;
 
     @Test
+    void aStopBySignalFailsOverTheHaGuestsAndReleasesTheLeaseBeforeLeaving() throws Exception {
+        FabricNode node = nodeWithHaGuest("201");
+        try {
+            CoordinatedShutdown.get(node.system()).runAll(CoordinatedShutdown.jvmExitReason())
+                    .toCompletableFuture().get(90, TimeUnit.SECONDS);
+
+            // the default policy (conditional) on a shutdown: the agent stopped its HA guest and released its lease
+            assertThat(node.ha().leftNodes()).isEqualTo(Map.of(TestNodes.NODE, true));
+            assertThat(runstate(savedHost(), "201")).as("the HA guest").isEqualTo("5");
+        } finally {
+            node.close();
+        }
+    }
+
+    @Test
     void aDownedMemberKillsItsHaGuestsBeforeItsProcessGoes() throws Exception {
-        FabricNode node = TestNodes.start(dataDir);
+        FabricNode node = nodeWithHaGuest("301");
         try {
             ApiClient api = ApiClient.loggedIn(node);
-            haGuestStarted(api, "301");
             api.runTask(TestNodes.NODE, "/nodes/" + TestNodes.NODE + "/qemu", params("vmid", "302", "memory", "64"));
             api.runTask(TestNodes.NODE, "/nodes/" + TestNodes.NODE + "/qemu/302/status/start", params());
 
             CoordinatedShutdown.get(node.system()).runAll(CoordinatedShutdown.clusterDowningReason())
                     .toCompletableFuture().get(60, TimeUnit.SECONDS);
 
+            assertThat(node.ha().leftNodes()).as("a downing applies no shutdown policy").isEmpty();
             String host = savedHost();
             assertThat(runstate(host, "301")).as("the HA guest").isEqualTo("5");
             assertThat(runstate(host, "302")).as("a guest HA does not manage keeps running").isEqualTo("1");
@@ -46,12 +64,9 @@ class HaFenceOnExitTest {
 
     @Test
     void aRestartedMemberKillsTheHaGuestsItsDeadProcessLeftRunningBeforeItRenews() throws Exception {
-        FabricNode first = TestNodes.start(dataDir);
-        try {
-            haGuestStarted(ApiClient.loggedIn(first), "311");
-        } finally {
-            first.close(); // no policy, no fence: like a crashed process, the guest stays up on the hypervisor
-        }
+        FabricNode first = nodeWithHaGuest("311");
+        first.close(); // no policy, no fence: like a crashed process, the guest stays up on the hypervisor
+        assertThat(first.ha().leftNodes()).isEmpty();
         assertThat(runstate(savedHost(), "311")).as("the premise: the guest outlived the process").isEqualTo("1");
         long restartedAt = Instant.now().getEpochSecond();
 
@@ -75,11 +90,15 @@ class HaFenceOnExitTest {
         }
     }
 
-    private static void haGuestStarted(ApiClient api, String vmid) throws Exception {
-        api.runTask(TestNodes.NODE, "/nodes/" + TestNodes.NODE + "/qemu", params("vmid", vmid, "memory", "64"));
-        assertThat(api.post("/cluster/ha/resources", params("sid", "vm:" + vmid, "state", "started")).status()).isEqualTo(200);
-        Await.until(Duration.ofSeconds(60), "vm:" + vmid + " started by the HA manager",
-                () -> "started".equals(api.haState("vm:" + vmid)));
+    private FabricNode nodeWithHaGuest(String vmid) throws Exception {
+        FabricNode node = TestNodes.start(dataDir);
+        try {
+            ApiClient.loggedIn(node).haGuestStarted(TestNodes.NODE, vmid);
+            return node;
+        } catch (Exception | AssertionError e) {
+            node.close();
+            throw e;
+        }
     }
 
     private static JsonNode tasks(ApiClient api, String vmid) {
