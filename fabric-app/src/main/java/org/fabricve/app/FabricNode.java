@@ -70,10 +70,13 @@ public final class FabricNode implements AutoCloseable {
     private final NodeCertificate certificate;
     private final FabricServices services;
     private final HaRuntime ha;
+    private final CompletionStage<List<Integer>> onbootStarts;
 
     private FabricNode(NodeSettings settings, ActorSystem<Void> system, ServerBinding binding,
-                       RootCredentials credentials, NodeCertificate certificate, FabricServices services, HaRuntime ha) {
+                       RootCredentials credentials, NodeCertificate certificate, FabricServices services, HaRuntime ha,
+                       CompletionStage<List<Integer>> onbootStarts) {
         this.ha = ha;
+        this.onbootStarts = onbootStarts;
         this.settings = settings;
         this.system = system;
         this.binding = binding;
@@ -172,7 +175,10 @@ public final class FabricNode implements AutoCloseable {
                     binding.localAddress().getPort(), hosts.stream().skip(1).map(Host::node).toList(), START_TIMEOUT);
             LOG.info("node {} started in {} ms (journal, entities, agent, API on port {})", settings.nodeName(),
                     (System.nanoTime() - began) / 1_000_000, binding.localAddress().getPort());
-            return new FabricNode(settings, system, binding, credentials, certificate, services, ha);
+            CompletionStage<List<Integer>> onboot = OnbootStarter.run(services, ha, hosts.stream().map(Host::node).toList(),
+                    dataDir, Path.of(system.settings().config().getString("fabric.boot-id-file")),
+                    () -> CoordinatedShutdown.get(system).getShutdownReason().isPresent());
+            return new FabricNode(settings, system, binding, credentials, certificate, services, ha, onboot);
         } catch (Exception | Error e) {
             hosts.forEach(h -> h.hypervisor().close());
             system.terminate();
@@ -287,6 +293,11 @@ public final class FabricNode implements AutoCloseable {
 
     public FabricServices services() {
         return services;
+    }
+
+    /** The guests started because the host booted (onboot), in order, once all were tried; empty if it did not boot. */
+    public CompletionStage<List<Integer>> onbootStarts() {
+        return onbootStarts;
     }
 
     /** HA on this member: its agents, and the way to the manager. */
