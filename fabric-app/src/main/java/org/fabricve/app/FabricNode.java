@@ -27,6 +27,7 @@ import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.fabricve.core.hypervisor.HostInfo;
+import org.fabricve.core.hypervisor.Hypervisor;
 import org.fabricve.core.storage.StorageDefinition;
 import org.fabricve.gateway.ApiRoutes;
 import org.fabricve.ha.runtime.HaRuntime;
@@ -105,7 +106,7 @@ public final class FabricNode implements AutoCloseable {
 
         Path poolDir = dataDir.resolve("images");
         List<Host> hosts = connectHosts(settings, dataDir, poolDir);
-        LibvirtHypervisor hypervisor = hosts.get(0).hypervisor();
+        Hypervisor hypervisor = hosts.get(0).hypervisor();
 
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "fabric", config(settings, extra));
         try {
@@ -204,8 +205,11 @@ public final class FabricNode implements AutoCloseable {
         }
     }
 
-    /** One hypervisor host this member runs the agent of; {@code hostFile} is set for simulated hosts. */
-    private record Host(String node, LibvirtHypervisor hypervisor, Path hostFile) {}
+    /**
+     * One hypervisor host this member runs the agent of; {@code hostFile} is set for simulated hosts, whose
+     * test-driver connection {@code simulated} saves its domains there.
+     */
+    private record Host(String node, Hypervisor hypervisor, Path hostFile, LibvirtHypervisor simulated) {}
 
     /**
      * The member's own host (named by the settings) and, for development and scale tests, more simulated
@@ -216,18 +220,24 @@ public final class FabricNode implements AutoCloseable {
         try {
             if (settings.libvirtUri().isPresent()) {
                 LibvirtHypervisor real = LibvirtHypervisor.connect(settings.libvirtUri().get(), dataDir.resolve("state"));
-                hosts.add(new Host(settings.nodeName(), real, null));
-                if (real.domainType() != DomainType.TEST) {
-                    // a real host keeps the local storage as a libvirt dir pool, like Proxmox's /var/lib/vz
-                    real.ensureDirPool("local", poolDir);
-                    Files.createDirectories(poolDir.resolve("iso"));
+                if (real.domainType() == DomainType.TEST) {
+                    hosts.add(new Host(settings.nodeName(), real, null, null));
+                    return hosts;
                 }
+                Hypervisor host = real.domainType() == DomainType.LXC ? real
+                        : ContainerDriver.alongside(real, settings.libvirtUri().get(), dataDir.resolve("state"));
+                hosts.add(new Host(settings.nodeName(), host, null, null));
+                // a real host keeps the local storage as a libvirt dir pool, like Proxmox's /var/lib/vz
+                real.ensureDirPool("local", poolDir);
+                Files.createDirectories(poolDir.resolve("iso"));
+                Files.createDirectories(poolDir.resolve("vztmpl"));
                 return hosts;
             }
             for (int i = 1; i <= settings.simulatedHosts(); i++) {
                 String node = i == 1 ? settings.nodeName() : settings.nodeName() + "-" + i;
                 Path hostFile = dataDir.resolve("hosts").resolve(node + ".xml");
-                hosts.add(new Host(node, LibvirtHypervisor.connect(simulatedHost(hostFile, poolDir, node)), hostFile));
+                LibvirtHypervisor simulated = LibvirtHypervisor.connect(simulatedHost(hostFile, poolDir, node));
+                hosts.add(new Host(node, simulated, hostFile, simulated));
             }
             return hosts;
         } catch (IOException e) {
@@ -243,7 +253,7 @@ public final class FabricNode implements AutoCloseable {
     private static CompletionStage<Done> releaseHypervisor(Host host) {
         try {
             if (host.hostFile() != null) {
-                TestHost.saveState(host.hostFile(), host.hypervisor());
+                TestHost.saveState(host.hostFile(), host.simulated());
             }
         } catch (RuntimeException e) {
             LOG.warn("could not save the simulated host's state to {}: {}", host.hostFile(), e.getMessage());

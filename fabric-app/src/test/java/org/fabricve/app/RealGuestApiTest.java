@@ -44,16 +44,7 @@ class RealGuestApiTest {
 
     @BeforeAll
     static void realHost() {
-        Assumptions.assumeFalse("1".equals(System.getenv("FABRIC_SKIP_REALHOST")),
-                "FABRIC_SKIP_REALHOST=1: real-host tests skipped");
-        if (!answers()) {
-            long t = System.nanoTime();
-            Result r = run(Duration.ofMinutes(5), "bash", repo().resolve("scripts/realhost-setup.sh").toString());
-            if (r.exitCode != 0 || !answers()) {
-                fail("scripts/realhost-setup.sh failed (exit " + r.exitCode + "):\n" + r.output);
-            }
-            System.out.printf("realguest: setup took %d ms%n", ms(t));
-        }
+        ensureLibvirtd(URI);
         Path out = repo().resolve("data").resolve("realhost").resolve("guest");
         long t = System.nanoTime();
         Result r = run(Duration.ofMinutes(5), "bash", repo().resolve("scripts/build-test-iso.sh").toString(),
@@ -218,9 +209,26 @@ class RealGuestApiTest {
 
     // ---------------------------------------------------------------- helpers (as node-actors' RealHost)
 
-    private static boolean answers() {
+    /**
+     * Skips the calling test class with FABRIC_SKIP_REALHOST=1; otherwise runs scripts/realhost-setup.sh when
+     * libvirtd does not answer on {@code uri}.
+     */
+    static void ensureLibvirtd(String uri) {
+        Assumptions.assumeFalse("1".equals(System.getenv("FABRIC_SKIP_REALHOST")),
+                "FABRIC_SKIP_REALHOST=1: real-host tests skipped");
+        if (!answers(uri)) {
+            long t = System.nanoTime();
+            Result r = run(Duration.ofMinutes(5), "bash", repo().resolve("scripts/realhost-setup.sh").toString());
+            if (r.exitCode != 0 || !answers(uri)) {
+                fail("scripts/realhost-setup.sh failed (exit " + r.exitCode + "):\n" + r.output);
+            }
+            System.out.printf("realguest: setup took %d ms%n", ms(t));
+        }
+    }
+
+    private static boolean answers(String uri) {
         return Files.isExecutable(Path.of("/usr/bin/virsh"))
-                && run(Duration.ofSeconds(20), "virsh", "-c", URI, "version").exitCode == 0;
+                && run(Duration.ofSeconds(20), "virsh", "-c", uri, "version").exitCode == 0;
     }
 
     static Path repo() {

@@ -86,6 +86,10 @@ public final class LoadTest implements Callable<Integer> {
     @Option(names = "--subscribers", description = "events: event-stream subscribers (default 50)")
     int subscribers = 50;
 
+    @Option(names = "--ostemplate", description = "read: create the guests as containers from this template "
+            + "(e.g. local:vztmpl/busybox-fabric_amd64.tar.gz) and start them (a real host's running containers)")
+    String ostemplate;
+
     @Option(names = "--keep", description = "read, scale: keep the guests it created")
     boolean keep;
 
@@ -272,7 +276,7 @@ public final class LoadTest implements Callable<Integer> {
         }
         return switch (scenario) {
             case "lifecycle" -> new LifecycleScenario(t, stats, clock, upid -> {});
-            case "read" -> new ReadScenario(t, stats, clock, guests, writers, keep);
+            case "read" -> new ReadScenario(t, stats, clock, guests, writers, keep, ostemplate);
             default -> new EventsScenario(t, stats, clock, subscribers, system);
         };
     }

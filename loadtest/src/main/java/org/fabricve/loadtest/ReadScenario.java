@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@code read}: {@code GET /cluster/resources} and {@code GET .../status/current} of a random guest, alternately,
  * while {@code --writers} background clients run the lifecycle (measured separately, under {@code extra.writer}).
- * {@code --guests} guests are created first (stopped), and deleted afterwards unless {@code --keep}.
+ * {@code --guests} guests are created first (stopped), and deleted afterwards unless {@code --keep}. With
+ * {@code --ostemplate} they are containers from that template, started (a real host's running containers).
  */
 final class ReadScenario implements Scenario {
 
@@ -26,6 +27,8 @@ final class ReadScenario implements Scenario {
     private final int guests;
     private final int writers;
     private final boolean keep;
+    private final String ostemplate;
+    private final String type;
     private final Stats writerStats = new Stats();
     private final List<Integer> vmids = new ArrayList<>();
     private final AtomicLong arrivals = new AtomicLong();
@@ -35,13 +38,15 @@ final class ReadScenario implements Scenario {
     private long writerStart;
     private double setupSeconds;
 
-    ReadScenario(Target target, Stats stats, NanoClock clock, int guests, int writers, boolean keep) {
+    ReadScenario(Target target, Stats stats, NanoClock clock, int guests, int writers, boolean keep, String ostemplate) {
         this.target = target;
         this.stats = stats;
         this.clock = clock;
         this.guests = guests;
         this.writers = writers;
         this.keep = keep;
+        this.ostemplate = ostemplate;
+        this.type = ostemplate == null ? "qemu" : "lxc";
     }
 
     @Override
@@ -55,8 +60,7 @@ final class ReadScenario implements Scenario {
         for (int i = 0; i < guests; i++) {
             vmids.add(target.nextVmid());
         }
-        forAll(vmid -> target.api.post("/nodes/" + target.node + "/qemu", Map.of("vmid", Integer.toString(vmid),
-                        "name", "lt-" + vmid, "memory", "64", "cores", "1"))
+        forAll(vmid -> target.api.post("/nodes/" + target.node + "/" + type, createParams(vmid))
                 .thenCompose(upid -> target.api.awaitTask(target.node, upid.asText(), target.poll)));
         setupSeconds = (clock.nanoTime() - began) / 1e9;
         System.err.printf(java.util.Locale.ROOT, "loadtest: read: %d guests created in %.1f s%n", guests, setupSeconds);
@@ -75,6 +79,14 @@ final class ReadScenario implements Scenario {
             return;
         }
         writer.iteration(0, clock.nanoTime()).whenCompleteAsync((v, t) -> writerLoop(writer, done));
+    }
+
+    private Map<String, String> createParams(int vmid) {
+        if (ostemplate == null) {
+            return Map.of("vmid", Integer.toString(vmid), "name", "lt-" + vmid, "memory", "64", "cores", "1");
+        }
+        return Map.of("vmid", Integer.toString(vmid), "hostname", "lt-" + vmid, "memory", "64", "swap", "0",
+                "cores", "1", "rootfs", "local:1", "ostemplate", ostemplate, "start", "1");
     }
 
     /** Runs {@code op} for every guest of the run, 16 at a time; waits for all. */
@@ -120,7 +132,7 @@ final class ReadScenario implements Scenario {
         }
         int vmid = vmids.get(ThreadLocalRandom.current().nextInt(vmids.size()));
         return Scenario.step(stats, clock, "status", intendedStartNanos,
-                () -> target.api.get("/nodes/" + target.node + "/qemu/" + vmid + "/status/current"))
+                () -> target.api.get("/nodes/" + target.node + "/" + type + "/" + vmid + "/status/current"))
                 .thenApply(x -> null);
     }
 
@@ -136,7 +148,11 @@ final class ReadScenario implements Scenario {
         writerSummary.put("latency_ms", writerStats.latency());
         writerSummary.put("steps", writerStats.stepLatency());
         if (!keep) {
-            forAll(vmid -> target.api.delete("/nodes/" + target.node + "/qemu/" + vmid)
+            String base = "/nodes/" + target.node + "/" + type + "/";
+            forAll(vmid -> (ostemplate == null ? CompletableFuture.completedFuture(null)
+                    : target.api.post(base + vmid + "/status/stop", Map.of())
+                            .thenCompose(upid -> target.api.awaitTask(target.node, upid.asText(), target.poll)))
+                    .thenCompose(stopped -> target.api.delete(base + vmid))
                     .thenCompose(upid -> target.api.awaitTask(target.node, upid.asText(), target.poll)));
         }
     }
@@ -147,6 +163,7 @@ final class ReadScenario implements Scenario {
     public Map<String, Object> extra() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("guests_created", guests);
+        out.put("guest_type", type);
         out.put("guest_setup_s", Report.round(setupSeconds));
         out.put("resources_rows_last", lastResourceRows.get());
         out.put("writers", writers);

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.fabricve.core.config.DiskEntry;
 import org.fabricve.core.config.GuestConfig;
+import org.fabricve.core.config.GuestType;
 import org.fabricve.core.config.VolumeRequest;
 import org.fabricve.core.guest.ActiveOperation;
 import org.fabricve.core.guest.DomainSpecs;
@@ -119,11 +120,22 @@ final class OperationRunner {
             Set<String> names = taken.computeIfAbsent(request.storage(), pool -> existingNames(pool));
             String name = nextVolumeName(guest.vmid(), names);
             names.add(name);
-            VolumeInfo volume = hypervisor.createVolume(request.storage(), name, request.sizeGiB() * GIB, "raw");
+            boolean containerFs = guest.type() == GuestType.LXC;
+            VolumeInfo volume = hypervisor.createVolume(request.storage(), name, request.sizeGiB() * GIB,
+                    containerFs ? Hypervisor.SUBVOL : "raw");
             created.add(volume);
             log.add("allocated volume " + request.storage() + ":" + name + " (" + request.sizeGiB() + "G) for "
                     + request.key());
             config = config.withAllocatedVolume(request.key(), request.storage(), name, request.sizeGiB());
+            String template = target.get("ostemplate");
+            if (containerFs && request.key().equals("rootfs") && template != null) {
+                long t0 = System.nanoTime();
+                int colon = template.indexOf(':');
+                hypervisor.unpackTemplate(template.substring(0, colon), template.substring(colon + 1),
+                        request.storage(), name);
+                log.add("unpacked " + template + " into " + request.storage() + ":" + name + " in "
+                        + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            }
         }
         return config;
     }

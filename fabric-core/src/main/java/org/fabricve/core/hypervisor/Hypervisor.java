@@ -58,8 +58,20 @@ public interface Hypervisor extends AutoCloseable {
     /** Storage pools of this host. */
     List<PoolInfo> pools();
 
-    /** Creates a volume of the given size in a pool and returns it (with its path). */
+    /**
+     * Creates a volume of the given size in a pool and returns it (with its path). Format {@link #SUBVOL} is a
+     * container's root or mount point: a directory on hosts that run containers (its size is not enforced).
+     */
     VolumeInfo createVolume(String pool, String volumeName, long capacityBytes, String format);
+
+    /** The volume format of a container's file system volumes (Proxmox's name for a directory volume). */
+    String SUBVOL = "subvol";
+
+    /**
+     * Fills a freshly created {@link #SUBVOL} volume with a container template (Proxmox's {@code ostemplate},
+     * a tar archive in a storage's {@code vztmpl} content). Hosts that run no containers have nothing to fill.
+     */
+    void unpackTemplate(String templateStorage, String templateVolume, String pool, String volumeName);
 
     /** Deletes a volume; an absent volume is not an error. */
     void deleteVolume(String pool, String volumeName);

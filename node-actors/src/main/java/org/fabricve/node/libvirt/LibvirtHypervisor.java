@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.fabricve.core.config.DiskEntry;
 import org.fabricve.core.hypervisor.DomainSpec;
 import org.fabricve.core.hypervisor.DomainStatus;
 import org.fabricve.core.hypervisor.IoCounters;
@@ -20,6 +21,7 @@ import org.fabricve.core.hypervisor.RunState;
 import org.fabricve.core.hypervisor.VolumeInfo;
 import org.fabricve.node.libvirt.xml.Accel;
 import org.fabricve.node.libvirt.xml.HostPaths;
+import org.fabricve.node.libvirt.xml.LxcDomainXml;
 import org.fabricve.node.libvirt.xml.QemuDomainXml;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
@@ -311,7 +313,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
 
     private static final java.util.regex.Pattern SERIAL_PTY = java.util.regex.Pattern.compile(
-            "<serial type=['\"]pty['\"]>\\s*<source path=['\"](/dev/pts/[0-9]+)['\"]");
+            "<(?:serial|console) type=['\"]pty['\"][^>]*>\\s*<source path=['\"](/dev/pts/[0-9]+)['\"]");
 
     @Override
     public Optional<String> serialConsole(String name) {
@@ -329,6 +331,15 @@ public final class LibvirtHypervisor implements Hypervisor {
             } finally {
                 free(d);
             }
+        });
+    }
+
+    /** Whether this connection has a domain of that name (defined or running). */
+    public boolean defines(String name) {
+        return call("look up domain " + name, () -> {
+            Domain d = lookupOrNull(name);
+            free(d);
+            return d != null;
         });
     }
 
@@ -356,6 +367,9 @@ public final class LibvirtHypervisor implements Hypervisor {
      * define with the translation's message (it names the config key).
      */
     private String domainXml(DomainSpec spec, String uuid) {
+        if (domainType == DomainType.LXC && spec.config() != null) {
+            return containerXml(spec, uuid);
+        }
         if (!realQemu() || spec.config() == null || spec.type() != org.fabricve.core.config.GuestType.QEMU) {
             return DomainXml.build(spec, domainType, uuid);
         }
@@ -372,6 +386,27 @@ public final class LibvirtHypervisor implements Hypervisor {
             Files.createDirectories(stateDir.resolve("nvram"));
         } catch (IOException e) {
             throw new HypervisorException("cannot create " + stateDir + ": " + e.getMessage(), e);
+        }
+        return uuid == null ? xml : withUuid(xml, uuid);
+    }
+
+    /** {@link LxcDomainXml} with the container's root: the directory volume its {@code rootfs} names. */
+    private String containerXml(DomainSpec spec, String uuid) {
+        if (spec.type() != org.fabricve.core.config.GuestType.LXC) {
+            throw new HypervisorException("cannot define " + spec.name() + ": " + uri + " runs containers, not VMs");
+        }
+        HostPaths paths = hostPaths(new java.util.HashMap<>());
+        DiskEntry rootfs = spec.config().disks().stream().filter(d -> d.bus().equals("rootfs")).findFirst()
+                .orElseThrow(() -> new HypervisorException("rootfs: the container has no root file system"));
+        String xml;
+        try {
+            if (rootfs.storage() == null) {
+                throw new IllegalArgumentException("rootfs: host paths are not allowed");
+            }
+            Path root = paths.volume("rootfs", rootfs.storage(), rootfs.volume());
+            xml = LxcDomainXml.build(spec.vmid(), spec.name(), spec.config(), root, paths);
+        } catch (IllegalArgumentException e) {
+            throw new HypervisorException(e.getMessage(), e);
         }
         return uuid == null ? xml : withUuid(xml, uuid);
     }
@@ -476,7 +511,11 @@ public final class LibvirtHypervisor implements Hypervisor {
     public void shutdown(String name) {
         onDomain("shut down", name, d -> {
             if (d.isActive() == 1) {
-                d.shutdown();
+                if (domainType == DomainType.LXC) {
+                    ContainerShutdown.signalInit(uri, name);
+                } else {
+                    d.shutdown();
+                }
             }
         });
     }
@@ -563,8 +602,19 @@ public final class LibvirtHypervisor implements Hypervisor {
     @Override
     public VolumeInfo createVolume(String pool, String volumeName, long capacityBytes, String format) {
         String fmt = format == null || format.isEmpty() ? "raw" : format;
+        if (fmt.equals(SUBVOL)) {
+            if (domainType != DomainType.TEST) {
+                return onPool("create directory volume " + volumeName + " in", pool, p -> {
+                    Path dir = DirectoryVolumes.create(Path.of(poolTarget(pool)), volumeName);
+                    refresh(p);
+                    return new VolumeInfo(pool, volumeName, dir.toString(), capacityBytes, 0, SUBVOL);
+                });
+            }
+            fmt = "raw"; // a simulated host keeps a volume of the size asked for: nothing runs in it
+        }
+        String volumeFormat = fmt;
         return onPool("create volume " + volumeName + " in", pool, p -> {
-            StorageVol v = p.storageVolCreateXML(VolumeXml.build(volumeName, capacityBytes, fmt), 0);
+            StorageVol v = p.storageVolCreateXML(VolumeXml.build(volumeName, capacityBytes, volumeFormat), 0);
             try {
                 return volumeInfo(pool, v);
             } finally {
@@ -576,6 +626,15 @@ public final class LibvirtHypervisor implements Hypervisor {
     @Override
     public void deleteVolume(String pool, String volumeName) {
         onPool("delete volume " + volumeName + " in", pool, p -> {
+            if (domainType != DomainType.TEST) {
+                Path dir = DirectoryVolumes.inside(Path.of(poolTarget(pool)), volumeName);
+                if (Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    // libvirt removes only an empty directory volume
+                    DirectoryVolumes.delete(dir);
+                    refresh(p);
+                    return null;
+                }
+            }
             StorageVol v;
             try {
                 v = p.storageVolLookupByName(volumeName);
@@ -615,9 +674,12 @@ public final class LibvirtHypervisor implements Hypervisor {
                 }
                 try {
                     Element root = DomainMetadata.Xml.parse(v.getXMLDesc(0)).getDocumentElement();
-                    if ("dir".equals(root.getAttribute("type"))) {
+                    if ("dir".equals(root.getAttribute("type")) && CONTENT_FOLDERS.contains(name)) {
                         // a content folder of a dir pool (iso/, vztmpl/): libvirt does not descend into it
                         contentFiles(pool, name, v.getPath(), out);
+                    } else if ("dir".equals(root.getAttribute("type"))) {
+                        out.add(new VolumeInfo(pool, name, v.getPath(), bytes(root, "capacity"),
+                                bytes(root, "allocation"), SUBVOL));
                     } else {
                         out.add(volumeInfo(pool, v));
                     }
@@ -627,6 +689,32 @@ public final class LibvirtHypervisor implements Hypervisor {
             }
             return out;
         });
+    }
+
+    @Override
+    public void unpackTemplate(String templateStorage, String templateVolume, String pool, String volumeName) {
+        if (domainType == DomainType.TEST) {
+            return; // a simulated host has no files to unpack into
+        }
+        Path[] paths = call("find template " + templateStorage + ":" + templateVolume, () -> {
+            try {
+                Path template = hostPaths(new java.util.HashMap<>()).volume("ostemplate", templateStorage, templateVolume);
+                return new Path[] {template, DirectoryVolumes.inside(Path.of(poolTarget(pool)), volumeName)};
+            } catch (IllegalArgumentException e) {
+                throw new HypervisorException(e.getMessage(), e);
+            }
+        });
+        // outside the connection lock: unpacking a large template takes a while
+        DirectoryVolumes.unpack(paths[0], paths[1]);
+    }
+
+    /** The target directory of a pool; "no such storage pool" when absent. Call under the lock. */
+    private String poolTarget(String pool) throws LibvirtException {
+        String dir = poolTargetOrNull(pool);
+        if (dir == null) {
+            throw new HypervisorException("storage '" + pool + "' does not exist on this node");
+        }
+        return dir;
     }
 
     /** Content folders whose files are listed as volumes {@code FOLDER/FILE}, as Proxmox names them. */

@@ -25,6 +25,7 @@ import org.fabricve.node.libvirt.DomainXml;
  *   <li>netN -> bridge interface with the guest name, MAC, static ip/ip6 (prefix from the CIDR) and gw/gw6
  *       as default routes; ip=dhcp/manual -> nothing (the guest's init does it). VLAN tag, trunks and firewall
  *       go to the fabric metadata like for VMs (libvirt has no VLAN on Linux bridges).</li>
+ *   <li>always {@code <privnet/>}: a container gets its own network namespace, as in Proxmox, even with no netN.</li>
  *   <li>unprivileged=1 -> idmap of uid/gid 0 to 100000, count 65536 (Proxmox's default range).</li>
  *   <li>features (nesting, keyctl, fuse, mount, mknod, force_rw_sys), hostname, nameserver, searchdomain,
  *       tty, cmode, onboot, startup: not domain XML. The guest's own files (hostname, resolv.conf) are written
@@ -108,7 +109,9 @@ public final class LxcDomainXml {
             w.empty("gid").attr("start", 0).attr("target", 100000).attr("count", 65536);
             w.end();
         }
-        w.key("config").empty("clock").attr("offset", "utc");
+        // a network namespace of its own even without NICs: otherwise libvirt shares the host's with the container
+        w.key("config").start("features").empty("privnet").end();
+        w.empty("clock").attr("offset", "utc");
         w.leaf("on_poweroff", "destroy").leaf("on_reboot", "restart").leaf("on_crash", "destroy");
         w.start("devices");
         w.key("rootfs").start("filesystem").attr("type", "mount").attr("accessmode", "passthrough");

@@ -1,0 +1,153 @@
+package org.fabricve.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.fabricve.app.ApiClient.params;
+import static org.fabricve.app.RealGuestApiTest.ms;
+import static org.fabricve.app.RealGuestApiTest.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import org.fabricve.core.guest.Guest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real LXC container through the Proxmox API only, on a node configured with qemu:///system (its containers
+ * go to lxc:/// of the same libvirtd): created from the busybox template in the {@code local} storage's
+ * vztmpl content (unpacked into a directory volume), started, its init's shell answering on the console, real
+ * memory use in its status, frozen and thawed, shut down, started and stopped, deleted with its root.
+ *
+ * <p>Builds the template with scripts/build-lxc-template.sh (cached under data/realhost/templates).
+ */
+class RealContainerApiTest {
+
+    static final String QEMU = RealGuestApiTest.URI;
+    static final String LXC = "lxc:///";
+    static final String N = TestNodes.NODE;
+    static final String TEMPLATE = "busybox-fabric_amd64.tar.gz";
+
+    static Path template;
+
+    Path dataDir;
+    FabricNode node;
+    int vmid;
+
+    @BeforeAll
+    static void realHost() {
+        RealGuestApiTest.ensureLibvirtd(LXC);
+        Path out = RealGuestApiTest.repo().resolve("data").resolve("realhost").resolve("templates");
+        template = out.resolve(TEMPLATE);
+        if (!Files.isRegularFile(template)) {
+            RealGuestApiTest.Result r = run(Duration.ofMinutes(3), "bash",
+                    RealGuestApiTest.repo().resolve("scripts/build-lxc-template.sh").toString(), "--out", out.toString());
+            if (r.exitCode() != 0 || !Files.isRegularFile(template)) {
+                fail("scripts/build-lxc-template.sh failed (exit " + r.exitCode() + "):\n" + r.output());
+            }
+        }
+    }
+
+    @AfterEach
+    void cleanUp() throws IOException {
+        if (vmid != 0) {
+            String domain = Guest.domainName(vmid);
+            run(Duration.ofSeconds(30), "virsh", "-c", LXC, "destroy", domain);
+            run(Duration.ofSeconds(30), "virsh", "-c", LXC, "undefine", domain);
+        }
+        if (node != null) {
+            node.close();
+        }
+        if (dataDir != null) {
+            if (RealGuestApiTest.poolTarget().equals(dataDir.resolve("images").toString())) {
+                run(Duration.ofSeconds(30), "virsh", "-c", QEMU, "pool-destroy", "local");
+                run(Duration.ofSeconds(30), "virsh", "-c", QEMU, "pool-undefine", "local");
+            }
+            run(Duration.ofSeconds(60), "rm", "-rf", "--one-file-system", dataDir.toString());
+        }
+    }
+
+    @Test
+    void containerFromTheBusyboxTemplateRunsFreezesStopsAndGoesAway() throws Exception {
+        dataDir = Files.createDirectories(Path.of("target").toAbsolutePath()
+                .resolve("realct-" + System.nanoTime()));
+        node = FabricNode.start(TestNodes.settings(dataDir, Optional.of(QEMU)));
+        ApiClient api = ApiClient.loggedIn(node);
+        Path images = dataDir.resolve("images");
+        Files.copy(template, images.resolve("vztmpl").resolve(TEMPLATE));
+        JsonNode templates = api.get("/nodes/" + N + "/storage/local/content?content=vztmpl").data();
+        assertThat(templates.findValuesAsText("volid")).contains("local:vztmpl/" + TEMPLATE);
+
+        vmid = 80_000 + ThreadLocalRandom.current().nextInt(9_000);
+        String base = "/nodes/" + N + "/lxc/" + vmid;
+        long tc = System.nanoTime();
+        api.runTask(N, "/nodes/" + N + "/lxc", params("vmid", String.valueOf(vmid),
+                "ostemplate", "local:vztmpl/" + TEMPLATE, "hostname", "ct-real", "memory", "128", "swap", "0",
+                "cores", "1", "rootfs", "local:1"));
+        long create = ms(tc);
+        JsonNode config = api.get(base + "/config").data();
+        assertThat(config.path("rootfs").asText()).startsWith("local:vm-" + vmid + "-disk-0");
+        Path rootfs = images.resolve("vm-" + vmid + "-disk-0");
+        assertThat(rootfs.resolve("sbin/init")).as("the template unpacked into the root volume").isExecutable();
+        String domain = Guest.domainName(vmid);
+        String xml = run(Duration.ofSeconds(30), "virsh", "-c", LXC, "dumpxml", domain).output();
+        assertThat(xml).contains("type='lxc'").contains("<source dir='" + rootfs + "'/>").contains("<privnet/>");
+        assertThat(run(Duration.ofSeconds(30), "virsh", "-c", QEMU, "dominfo", domain).exitCode())
+                .as("not a QEMU domain").isNotZero();
+
+        long t0 = System.nanoTime();
+        api.runTask(N, base + "/status/start", params());
+        long startTask = ms(t0);
+        ApiClient.Console console = api.console(base + "/serial");
+        try {
+            console.type("echo ct-$((40+2)) $$\n");
+            console.awaitOutput("ct-42", Duration.ofSeconds(20));
+        } finally {
+            console.close();
+        }
+        long shell = ms(t0);
+        System.out.printf("realct: create (unpack + define) %d ms, start task %d ms, start to a shell answering on"
+                + " the console %d ms%n", create, startTask, shell);
+
+        JsonNode current = api.get(base + "/status/current").data();
+        assertThat(current.path("status").asText()).isEqualTo("running");
+        assertThat(current.path("maxmem").asLong()).isEqualTo(128L * 1024 * 1024);
+        long mem = current.path("mem").asLong();
+        assertThat(mem).as("memory the container's processes use").isPositive().isLessThan(128L * 1024 * 1024);
+        System.out.printf("realct: memory in use %d KiB%n", mem / 1024);
+
+        api.runTask(N, base + "/status/suspend", params());
+        assertThat(api.get(base + "/status/current").data().path("fabric").path("hypervisor_state").asText())
+                .isEqualTo("paused");
+        api.runTask(N, base + "/status/resume", params());
+        assertThat(api.get(base + "/status/current").data().path("fabric").path("hypervisor_state").asText())
+                .isEqualTo("running");
+
+        // the template's init ends on SIGTERM/SIGPWR: a clean shutdown
+        long ts = System.nanoTime();
+        api.runTask(N, base + "/status/shutdown", params("timeout", "20"));
+        System.out.printf("realct: shutdown %d ms%n", ms(ts));
+        assertThat(api.get(base + "/status/current").data().path("status").asText()).isEqualTo("stopped");
+
+        api.runTask(N, base + "/status/start", params());
+        assertThat(api.get(base + "/status/current").data().path("status").asText()).isEqualTo("running");
+        api.runTask(N, base + "/status/stop", params());
+        assertThat(api.get(base + "/status/current").data().path("status").asText()).isEqualTo("stopped");
+
+        ApiClient.Response deleted = api.delete(base);
+        assertThat(deleted.status()).isEqualTo(200);
+        assertThat(api.awaitTask(N, deleted.data().asText()).path("exitstatus").asText()).isEqualTo("OK");
+        assertThat(run(Duration.ofSeconds(30), "virsh", "-c", LXC, "dominfo", domain).exitCode())
+                .as("the domain is gone").isNotZero();
+        assertThat(rootfs).as("the root volume is gone").doesNotExist();
+        assertThat(images.resolve("vztmpl").resolve(TEMPLATE)).as("the template stays").exists();
+        vmid = 0;
+    }
+}
