@@ -80,6 +80,18 @@ else
   say "packages already installed"
 fi
 
+# ---- vmbr0: Proxmox's default bridge name, so that netN=...,bridge=vmbr0 works. Host-only here: no uplink,
+# no address, so it changes nothing in the host's routing. FABRIC_BRIDGE=none skips it.
+BRIDGE=${FABRIC_BRIDGE:-vmbr0}
+if [ "$BRIDGE" != none ]; then
+  if [ -d "/sys/class/net/$BRIDGE" ]; then
+    say "bridge $BRIDGE already there"
+  else
+    ip link add "$BRIDGE" type bridge && ip link set "$BRIDGE" up
+    say "created bridge $BRIDGE (host-only)"
+  fi
+fi
+
 # ---- virtlogd (QEMU's serial and stdio logs go through it)
 if pgrep -x virtlogd >/dev/null; then
   say "virtlogd already running"

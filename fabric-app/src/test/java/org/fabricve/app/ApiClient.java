@@ -184,6 +184,17 @@ final class ApiClient {
     }
 
     /** Starts a task through {@code path}, waits for it and asserts it ended OK; returns the UPID. */
+    /** The rows of a guest's {@code /pending} that have a pending value or a pending delete, by key. */
+    Map<String, JsonNode> pending(String guestPath) throws Exception {
+        Map<String, JsonNode> out = new java.util.TreeMap<>();
+        get(guestPath + "/pending").data().forEach(r -> {
+            if (r.has("pending") || r.has("delete")) {
+                out.put(r.path("key").asText(), r);
+            }
+        });
+        return out;
+    }
+
     String runTask(String node, String path, Map<String, String> params) throws Exception {
         Response r = post(path, params);
         if (r.status() != 200) {

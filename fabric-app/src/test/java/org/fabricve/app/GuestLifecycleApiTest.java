@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** A real node (libvirt test-driver host, H2 journal) driven over HTTPS through the Proxmox API. */
@@ -146,6 +147,43 @@ class GuestLifecycleApiTest extends SharedNodeTest {
         assertThat(config.has("virtio0")).isFalse();
         assertThat(config.path("name").asText()).isEqualTo("db");
         assertThat(config.path("memory").asText()).isEqualTo("768");
+    }
+
+    @Test
+    void changesToARunningVmThatCannotGoLiveArePendingUntilItsNextStart() throws Exception {
+        String vmid = "3101";
+        String base = "/nodes/" + N + "/qemu/" + vmid;
+        api.runTask(N, "/nodes/" + N + "/qemu", params("vmid", vmid, "memory", "512", "name", "app"));
+        api.runTask(N, base + "/config", params("memory", "640"));
+        assertThat(api.pending(base)).as("a stopped VM takes changes at once").isEmpty();
+        api.runTask(N, base + "/status/start", params());
+
+        // a simulated host cannot hotplug: the new disk waits like the memory; the name takes effect at once
+        String upid = api.runTask(N, base + "/config", params("memory", "768", "scsi1", "local:1", "name", "app2"));
+        List<String> log = new ArrayList<>();
+        api.get("/nodes/" + N + "/tasks/" + upid + "/log").data().forEach(l -> log.add(l.path("t").asText()));
+        assertThat(log).anyMatch(l -> l.contains("scsi1 is pending until the next start"))
+                .contains("pending until the next start: memory");
+        Map<String, JsonNode> rows = api.pending(base);
+        assertThat(rows.keySet()).containsExactlyInAnyOrder("memory", "scsi1");
+        assertThat(rows.get("memory").path("value").asText()).isEqualTo("640");
+        assertThat(rows.get("memory").path("pending").asText()).isEqualTo("768");
+        assertThat(rows.get("scsi1").has("value")).isFalse();
+        assertThat(rows.get("scsi1").path("pending").asText()).startsWith("local:vm-" + vmid + "-disk-0");
+        assertThat(api.get(base + "/config").data().path("memory").asText()).as("pending values").isEqualTo("768");
+        JsonNode current = api.get(base + "/config?current=1").data();
+        assertThat(current.path("memory").asText()).isEqualTo("640");
+        assertThat(current.has("scsi1")).isFalse();
+        assertThat(current.path("name").asText()).isEqualTo("app2");
+
+        api.runTask(N, base + "/config", params("delete", "name"));
+        assertThat(api.pending(base).keySet()).as("a fast key is gone at once").containsExactlyInAnyOrder("memory", "scsi1");
+
+        api.runTask(N, base + "/status/stop", params());
+        assertThat(api.pending(base)).isEmpty();
+        api.runTask(N, base + "/status/start", params());
+        assertThat(api.pending(base)).as("applied by the start").isEmpty();
+        assertThat(api.get(base + "/config?current=1").data().path("memory").asText()).isEqualTo("768");
     }
 
     @Test

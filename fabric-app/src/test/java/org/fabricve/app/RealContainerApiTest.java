@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * A real LXC container through the Proxmox API only, on a node configured with qemu:///system (its containers
  * go to lxc:/// of the same libvirtd): created from the busybox template in the {@code local} storage's
  * vztmpl content (unpacked into a directory volume), started, its init's shell answering on the console, real
- * memory use in its status, frozen and thawed, shut down, started and stopped, deleted with its root.
+ * memory use in its status, its net0 address on eth0, frozen and thawed, shut down, started and stopped, deleted
+ * with its root.
  *
  * <p>Builds the template with scripts/build-lxc-template.sh (cached under data/realhost/templates).
  */
@@ -90,7 +91,7 @@ class RealContainerApiTest {
         long tc = System.nanoTime();
         api.runTask(N, "/nodes/" + N + "/lxc", params("vmid", String.valueOf(vmid),
                 "ostemplate", "local:vztmpl/" + TEMPLATE, "hostname", "ct-real", "memory", "128", "swap", "0",
-                "cores", "1", "rootfs", "local:1"));
+                "cores", "1", "rootfs", "local:1", "net0", "name=eth0,bridge=vmbr0,ip=10.99.0.2/24"));
         long create = ms(tc);
         JsonNode config = api.get(base + "/config").data();
         assertThat(config.path("rootfs").asText()).startsWith("local:vm-" + vmid + "-disk-0");
@@ -109,6 +110,9 @@ class RealContainerApiTest {
         try {
             console.type("echo ct-$((40+2)) $$\n");
             console.awaitOutput("ct-42", Duration.ofSeconds(20));
+            // its own network namespace, with the address from net0 on eth0 (a veth on the host's vmbr0)
+            console.type("ip -4 -o addr show dev eth0\n");
+            console.awaitOutput("10.99.0.2/24", Duration.ofSeconds(10));
         } finally {
             console.close();
         }

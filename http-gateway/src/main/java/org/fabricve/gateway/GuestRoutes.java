@@ -19,6 +19,7 @@ import org.fabricve.core.config.Vmids;
 import org.fabricve.core.guest.Guest;
 import org.fabricve.core.guest.GuestOperation;
 import org.fabricve.core.guest.GuestState;
+import org.fabricve.core.guest.Hotplug;
 import org.fabricve.core.guest.ShutdownOptions;
 import org.fabricve.core.hypervisor.DomainStatus;
 import org.fabricve.core.hypervisor.IoCounters;
@@ -65,12 +66,15 @@ final class GuestRoutes extends RouteSupport {
                 pathEndOrSingleSlash(() -> concat(
                         get(() -> {
                             requireGuest(node, vmid, state);
-                            return ok(List.of(Map.of("subdir", "config"), Map.of("subdir", "status")));
+                            return ok(List.of(Map.of("subdir", "config"), Map.of("subdir", "pending"),
+                                    Map.of("subdir", "status")));
                         }),
                         delete(() -> operate(node, user, vmid, state, GuestOperation.DELETE, Map.of())))),
                 path("serial", () -> get(() -> serialConsole(node, vmid, state))),
+                path("pending", () -> get(() -> ok(pendingRows(requireGuest(node, vmid, state))))),
                 path("config", () -> concat(
-                        get(() -> ok(configOf(requireGuest(node, vmid, state)))),
+                        get(() -> withParams(p -> ok(configOf(requireGuest(node, vmid, state),
+                                RequestParams.flag(p, "current"))))),
                         post(() -> withParams(p -> update(node, user, vmid, state, p, false))),
                         put(() -> withParams(p -> update(node, user, vmid, state, p, true))))),
                 pathPrefix("status", () -> concat(
@@ -221,10 +225,34 @@ final class GuestRoutes extends RouteSupport {
         });
     }
 
-    private Map<String, Object> configOf(Guest guest) {
-        Map<String, Object> config = new LinkedHashMap<>(guest.config().values());
+    /**
+     * The config with its pending changes (Proxmox's default), or with {@code current=1} what the running guest
+     * runs with; the digest is always the config's, the one a change must be based on.
+     */
+    private Map<String, Object> configOf(Guest guest, boolean current) {
+        Map<String, Object> config = new LinkedHashMap<>((current ? guest.liveConfig() : guest.config()).values());
         config.put("digest", ConfigDigest.of(guest.config()));
         return config;
+    }
+
+    /** Proxmox's {@code /pending}: every key with its running value and, where it differs, the pending one. */
+    private static List<Map<String, Object>> pendingRows(Guest guest) {
+        var rows = new ArrayList<Map<String, Object>>();
+        for (Hotplug.PendingRow r : Hotplug.pending(guest.liveConfig(), guest.config())) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("key", r.key());
+            if (r.value() != null) {
+                row.put("value", r.value());
+            }
+            if (r.pending() != null) {
+                row.put("pending", r.pending());
+            }
+            if (r.delete()) {
+                row.put("delete", 1);
+            }
+            rows.add(row);
+        }
+        return rows;
     }
 
     private Guest requireGuest(String node, int vmid, GuestState state) {

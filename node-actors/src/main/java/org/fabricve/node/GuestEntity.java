@@ -53,9 +53,18 @@ public final class GuestEntity extends EventSourcedBehavior<GuestEntity.Command,
 
     public record Get(ActorRef<GuestState> replyTo) implements Command {}
 
-    /** The agent's outcome of the running task. */
+    /**
+     * The agent's outcome of the running task; {@code runningConfig}: after a config change of a running guest,
+     * what its domain now runs with.
+     */
     public record ReportResult(String upid, String exitStatus, List<String> log, GuestConfig finalConfig,
-                               RunState observedState) implements Command {}
+                               RunState observedState, GuestConfig runningConfig) implements Command {
+
+        public ReportResult(String upid, String exitStatus, List<String> log, GuestConfig finalConfig,
+                            RunState observedState) {
+            this(upid, exitStatus, log, finalConfig, observedState, null);
+        }
+    }
 
     /** Moves the guest's home to {@code node} (see {@link GuestDecider#moveHome}); the HA manager's relocation and recovery. */
     public record MoveHome(int vmid, String node, boolean fenced, String reason, ActorRef<Reply> replyTo)
@@ -133,7 +142,7 @@ public final class GuestEntity extends EventSourcedBehavior<GuestEntity.Command,
                 .onCommand(Get.class, (state, c) -> Effect().none().thenReply(c.replyTo(), s -> s))
                 .onCommand(ReportResult.class, (state, c) -> persist(GuestDecider.finish(state, c.upid(),
                         c.exitStatus(), c.log(), clock.instant().getEpochSecond(), c.finalConfig(),
-                        c.observedState())))
+                        c.observedState(), c.runningConfig())))
                 .onCommand(MoveHome.class, (state, c) -> {
                     Decision d = GuestDecider.moveHome(state, vmid, c.node(), c.fenced(), c.reason(),
                             clock.instant().getEpochSecond());

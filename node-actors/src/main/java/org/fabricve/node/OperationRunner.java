@@ -14,6 +14,7 @@ import org.fabricve.core.config.VolumeRequest;
 import org.fabricve.core.guest.ActiveOperation;
 import org.fabricve.core.guest.DomainSpecs;
 import org.fabricve.core.guest.Guest;
+import org.fabricve.core.guest.Hotplug;
 import org.fabricve.core.hypervisor.DomainStatus;
 import org.fabricve.core.hypervisor.Hypervisor;
 import org.fabricve.core.hypervisor.HypervisorException;
@@ -42,11 +43,16 @@ final class OperationRunner {
         List<VolumeInfo> created = new ArrayList<>();
         try {
             GuestConfig finalConfig = null;
+            GuestConfig runningConfig = null;
             switch (op.operation()) {
                 case CREATE, CONFIG -> {
                     finalConfig = allocate(guest, op.targetConfig(), op.newVolumes(), created, log);
                     hypervisor.define(spec(guest.withConfig(finalConfig)));
                     log.add("defined domain " + domain);
+                    if (op.operation() == org.fabricve.core.guest.GuestOperation.CONFIG
+                            && observe(domain).map(org.fabricve.core.hypervisor.RunState::active).orElse(false)) {
+                        runningConfig = hotplug(guest, finalConfig, log);
+                    }
                     if (op.startAfter()) {
                         hypervisor.start(domain);
                         log.add("started " + guest.label());
@@ -79,7 +85,7 @@ final class OperationRunner {
                     }
                 }
             }
-            return new GuestEntity.ReportResult(upid, TaskRecord.OK, log, finalConfig, null);
+            return new GuestEntity.ReportResult(upid, TaskRecord.OK, log, finalConfig, null, runningConfig);
         } catch (RuntimeException e) {
             for (VolumeInfo v : created) {
                 try {
@@ -98,6 +104,35 @@ final class OperationRunner {
             String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
             return new GuestEntity.ReportResult(upid, message, log, null, observe(domain).orElse(null));
         }
+    }
+
+    /**
+     * Makes live what the running guest can take (see {@link Hotplug}); says in the log what waits for the next
+     * start, and returns what its domain runs with now.
+     */
+    private GuestConfig hotplug(Guest guest, GuestConfig target, List<String> log) {
+        String domain = Guest.domainName(guest.vmid());
+        GuestConfig running = guest.liveConfig();
+        Hotplug.Plan plan = Hotplug.plan(guest.type(), running, target);
+        List<String> done = new ArrayList<>();
+        for (Hotplug.Change change : plan.hot()) {
+            try {
+                switch (change.action()) {
+                    case ATTACH -> hypervisor.attachDevice(domain, spec(guest.withConfig(target)), change.key());
+                    case DETACH -> hypervisor.detachDevice(domain, change.key());
+                    case SET_VCPUS -> hypervisor.setVcpus(domain, target.get("vcpus") != null
+                            ? Integer.parseInt(target.get("vcpus")) : target.vcpus());
+                }
+                done.add(change.key());
+                log.add((change.action() == Hotplug.Action.DETACH ? "unplugged " : "hotplugged ") + change.key());
+            } catch (RuntimeException e) {
+                log.add(e.getMessage() + " - " + change.key() + " is pending until the next start");
+            }
+        }
+        if (!plan.pending().isEmpty()) {
+            log.add("pending until the next start: " + String.join(", ", plan.pending()));
+        }
+        return Hotplug.applied(running, target, plan, done);
     }
 
     void define(Guest guest) {

@@ -79,6 +79,7 @@ class SerializationRoundTripTest {
                         List.of(new VolumeRequest("scsi1", "local-lvm", 8))),
                 new GuestEvent.TaskFinished(100, FINISHED, CONFIG, null),
                 new GuestEvent.TaskFinished(100, FAILED, null, RunState.PAUSED),
+                new GuestEvent.TaskFinished(100, FINISHED, CONFIG, null, CONFIG.without("memory")),
                 new GuestEvent.RunStateObserved(100, RunState.RUNNING, RunState.STOPPED, "domain crashed", 1_700_000_100L),
                 new GuestEvent.HomeMoved(100, "pve1", "pve2", true, "HA recovery after a fence", 1_700_000_200L),
                 // NodeEvent: both

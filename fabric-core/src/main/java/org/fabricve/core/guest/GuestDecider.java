@@ -100,12 +100,18 @@ public final class GuestDecider {
     /** The agent's report. Reports for another or an already finished task are ignored (at-least-once delivery). */
     public static Decision finish(GuestState state, String upid, String exitStatus, List<String> log, long endTime,
                                   GuestConfig finalConfig, RunState observedState) {
+        return finish(state, upid, exitStatus, log, endTime, finalConfig, observedState, null);
+    }
+
+    /** @param runningConfig after a config change of a running guest: what its domain runs with now (else null) */
+    public static Decision finish(GuestState state, String upid, String exitStatus, List<String> log, long endTime,
+                                  GuestConfig finalConfig, RunState observedState, GuestConfig runningConfig) {
         if (state.active() == null || !state.active().task().upid().equals(upid)) {
             return Decision.accept();
         }
         TaskRecord done = state.active().task().finished(endTime, exitStatus, log);
         return Decision.accept(new TaskFinished(vmidOf(state), done,
-                done.succeeded() ? finalConfig : null, observedState));
+                done.succeeded() ? finalConfig : null, observedState, done.succeeded() ? runningConfig : null));
     }
 
     /** What the hypervisor reports; recorded only when it differs and no operation is in flight (it owns the state then). */
@@ -157,15 +163,20 @@ public final class GuestDecider {
                     e.shutdown()));
         }
         if (event instanceof TaskFinished e) {
-            return state.finish(afterTask(state, e), e.task());
+            return state.finish(stoppedRunsNothing(withRunningConfig(state, e, afterTask(state, e))), e.task());
         }
         if (event instanceof RunStateObserved e) {
-            return state.withGuest(state.guest().withRunState(e.to()));
+            Guest g = state.guest().withRunState(e.to());
+            if (!e.from().active() && e.to().active()) {
+                g = g.withRunningConfig(g.config()); // started behind the fabric's back: from its config, presumably
+            }
+            return state.withGuest(stoppedRunsNothing(g));
         }
         if (event instanceof GuestEvent.HomeMoved e) {
             Guest g = state.guest();
-            Guest moved = new Guest(g.vmid(), g.type(), e.to(), g.config(), e.fenced() ? RunState.STOPPED : g.runState());
-            return state.withGuest(moved);
+            Guest moved = new Guest(g.vmid(), g.type(), e.to(), g.config(), e.fenced() ? RunState.STOPPED : g.runState(),
+                    g.runningConfig());
+            return state.withGuest(stoppedRunsNothing(moved));
         }
         throw new IllegalStateException("unknown event " + event);
     }
@@ -188,6 +199,32 @@ public final class GuestDecider {
             return null;
         }
         return e.observedState() != null ? guest.withRunState(e.observedState()) : guest;
+    }
+
+    /**
+     * A start runs the config; a config change of a running guest leaves it running what the node reports
+     * (the old running config plus what it hotplugged; without a report, the config before the change).
+     */
+    private static Guest withRunningConfig(GuestState state, TaskFinished e, Guest after) {
+        if (after == null || !e.task().succeeded()) {
+            return after;
+        }
+        GuestOperation op = state.active().operation();
+        Guest before = state.guest();
+        if (op == GuestOperation.START && before.runState() == RunState.HIBERNATED && before.runningConfig() != null) {
+            return after; // resumed from its saved memory: the domain it was, pending changes still pending
+        }
+        if (op == GuestOperation.START || op == GuestOperation.CREATE) {
+            return after.withRunningConfig(after.config());
+        }
+        if (op == GuestOperation.CONFIG && after.runState().active()) {
+            return after.withRunningConfig(e.runningConfig() != null ? e.runningConfig() : state.guest().liveConfig());
+        }
+        return after;
+    }
+
+    private static Guest stoppedRunsNothing(Guest g) {
+        return g == null || Guest.keepsADomain(g.runState()) || g.runningConfig() == null ? g : g.withRunningConfig(null);
     }
 
     private static int vmidOf(GuestState state) {

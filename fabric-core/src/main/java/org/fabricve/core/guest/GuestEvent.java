@@ -45,9 +45,16 @@ public sealed interface GuestEvent extends FabricSerializable {
     /**
      * The running task ended. {@code finalConfig}: the config with allocated volumes (create, config change),
      * else null. {@code observedState}: what the hypervisor reported after a failure, else null.
+     * {@code runningConfig}: after a config change of a running guest, what its domain now runs with (the old
+     * running config plus what was hotplugged), else null.
      */
-    record TaskFinished(int vmid, TaskRecord task, GuestConfig finalConfig, RunState observedState)
-            implements GuestEvent {}
+    record TaskFinished(int vmid, TaskRecord task, GuestConfig finalConfig, RunState observedState,
+                        GuestConfig runningConfig) implements GuestEvent {
+
+        public TaskFinished(int vmid, TaskRecord task, GuestConfig finalConfig, RunState observedState) {
+            this(vmid, task, finalConfig, observedState, null);
+        }
+    }
 
     /** The hypervisor disagrees with what the journal believed; the hypervisor wins. */
     record RunStateObserved(int vmid, RunState from, RunState to, String reason, long time) implements GuestEvent {}

@@ -55,6 +55,18 @@ public interface Hypervisor extends AutoCloseable {
      */
     Optional<String> serialConsole(String name);
 
+    /**
+     * Hotplugs into the running domain the device that config key {@code key} (a disk or NIC) has in
+     * {@code target}, the guest's new config; the persistent definition is {@link #define}'s business.
+     */
+    void attachDevice(String name, DomainSpec target, String key);
+
+    /** Unplugs from the running domain the device of config key {@code key}; an absent one is not an error. */
+    void detachDevice(String name, String key);
+
+    /** Sets the running domain's vCPU count (within the maximum it was started with). */
+    void setVcpus(String name, int count);
+
     /** Storage pools of this host. */
     List<PoolInfo> pools();
 

@@ -247,7 +247,12 @@ class GuestDeciderTest {
             if (op == GuestOperation.DELETE) {
                 assertThat(done.guest()).isNull();
             } else {
-                assertThat(done.guest()).isEqualTo(s.guest().withRunState(op.resultingState(run)));
+                assertThat(done.guest().withRunningConfig(null)).isEqualTo(s.guest().withRunningConfig(null).withRunState(op.resultingState(run)));
+                // what its domain runs with: the config (nothing changed it), and nothing once it stopped
+                assertThat(done.guest().liveConfig()).isEqualTo(s.guest().config());
+                if (!Guest.keepsADomain(done.guest().runState())) {
+                    assertThat(done.guest().runningConfig()).isNull();
+                }
             }
 
             // failure: unchanged unless the hypervisor said otherwise
@@ -258,7 +263,8 @@ class GuestDeciderTest {
             for (RunState observed : RunState.values()) {
                 GuestState seen = fold(started, GuestDecider.finish(started, upid.format(), "boom", List.of(), 7, null,
                         observed));
-                assertThat(seen.guest()).isEqualTo(s.guest().withRunState(observed));
+                Guest expected = s.guest().withRunState(observed);
+                assertThat(seen.guest()).isEqualTo(Guest.keepsADomain(observed) ? expected : expected.withRunningConfig(null));
             }
         }
 
@@ -356,6 +362,40 @@ class GuestDeciderTest {
             GuestState changed = ok(fold(s, GuestDecider.changeConfig(s, VMID, ALLOCATED, target, List.of(),
                     upid(GuestOperation.CONFIG))));
             assertThat(changed.guest()).isEqualTo(s.guest().withConfig(target));
+        }
+
+        @Test
+        void aRunningGuestRunsWhatTheNodeSaysUntilItsNextStart() {
+            GuestState s = idle(RunState.RUNNING);
+            assertThat(s.guest().runningConfig()).as("a start runs the config").isEqualTo(ALLOCATED);
+            Upid upid = upid(GuestOperation.CONFIG);
+            GuestState changing = fold(s, GuestDecider.changeConfig(s, VMID, ALLOCATED, allocatedTarget, List.of(), upid));
+            GuestConfig hotplugged = ALLOCATED.with("scsi1", allocatedTarget.get("scsi1"));
+            GuestState changed = fold(changing, GuestDecider.finish(changing, upid.format(), TaskRecord.OK, List.of(), 3,
+                    allocatedTarget, null, hotplugged));
+            assertThat(changed.guest().config()).isEqualTo(allocatedTarget);
+            assertThat(changed.guest().runningConfig()).isEqualTo(hotplugged);
+            assertThat(Hotplug.pending(changed.guest().runningConfig(), changed.guest().config()))
+                    .filteredOn(r -> r.pending() != null).extracting(Hotplug.PendingRow::key).containsExactly("memory");
+
+            // without the node's word: it still runs what it ran before
+            GuestState unreported = ok(fold(s, GuestDecider.changeConfig(s, VMID, ALLOCATED, target, List.of(),
+                    upid(GuestOperation.CONFIG))));
+            assertThat(unreported.guest().runningConfig()).isEqualTo(ALLOCATED);
+
+            GuestState hibernated = ok(fold(changed, GuestDecider.operate(changed, VMID, GuestOperation.HIBERNATE,
+                    upid(GuestOperation.HIBERNATE))));
+            assertThat(hibernated.guest().liveConfig()).as("its saved memory holds the domain").isEqualTo(hotplugged);
+            GuestState resumed = ok(fold(hibernated, GuestDecider.operate(hibernated, VMID, GuestOperation.START,
+                    upid(GuestOperation.START))));
+            assertThat(resumed.guest().runningConfig()).as("resumed, not restarted").isEqualTo(hotplugged);
+
+            GuestState stopped = ok(fold(changed, GuestDecider.operate(changed, VMID, GuestOperation.STOP,
+                    upid(GuestOperation.STOP))));
+            assertThat(stopped.guest().runningConfig()).as("a stopped guest runs nothing").isNull();
+            GuestState restarted = ok(fold(stopped, GuestDecider.operate(stopped, VMID, GuestOperation.START,
+                    upid(GuestOperation.START))));
+            assertThat(restarted.guest().runningConfig()).as("the pending changes applied").isEqualTo(allocatedTarget);
         }
 
         @Test
@@ -458,7 +498,11 @@ class GuestDeciderTest {
                 } else {
                     assertThat(events).containsExactly(new RunStateObserved(VMID, believed, observed, "domain crashed", 77));
                     GuestState after = fold(s, events);
-                    assertThat(after.guest()).isEqualTo(s.guest().withRunState(observed));
+                    assertThat(after.guest().withRunningConfig(null)).isEqualTo(s.guest().withRunningConfig(null).withRunState(observed));
+                    GuestConfig had = s.guest().runningConfig();
+                    assertThat(after.guest().runningConfig()).isEqualTo(!Guest.keepsADomain(observed) ? null
+                            : had != null ? had : observed.active() ? s.guest().config() : null);
+                    assertThat(after.guest().liveConfig()).isEqualTo(s.guest().config());
                     assertThat(after.recentTasks()).isEqualTo(s.recentTasks());
                     assertThat(after.active()).isNull();
                 }

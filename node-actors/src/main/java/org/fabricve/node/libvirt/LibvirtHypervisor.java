@@ -568,6 +568,43 @@ public final class LibvirtHypervisor implements Hypervisor {
         });
     }
 
+    // ---------------------------------------------------------------- hotplug
+
+    /** virDomainModificationImpact: VIR_DOMAIN_AFFECT_LIVE. */
+    private static final int AFFECT_LIVE = 1;
+
+    @Override
+    public void attachDevice(String name, DomainSpec target, String key) {
+        requireHotplug(key);
+        String device = DeviceByAlias.find(domainXml(target, null), key).orElseThrow(() ->
+                new HypervisorException("cannot hotplug " + key + ": the new config has no such device"));
+        onDomain("hotplug " + key + " into", name, d -> d.attachDeviceFlags(device, AFFECT_LIVE));
+    }
+
+    @Override
+    public void detachDevice(String name, String key) {
+        requireHotplug(key);
+        onDomain("unplug " + key + " from", name, d -> {
+            Optional<String> device = DeviceByAlias.find(d.getXMLDesc(0), key);
+            if (device.isPresent()) {
+                d.detachDeviceFlags(device.get(), AFFECT_LIVE);
+            }
+        });
+    }
+
+    @Override
+    public void setVcpus(String name, int count) {
+        requireHotplug("vcpus");
+        onDomain("set the vCPUs of", name, d -> d.setVcpusFlags(count, AFFECT_LIVE));
+    }
+
+    /** Only the full translation names devices by config key; the test driver cannot hotplug at all. */
+    private void requireHotplug(String key) {
+        if (!realQemu()) {
+            throw new HypervisorException("cannot hotplug " + key + ": " + uri + " does not hotplug devices");
+        }
+    }
+
     // ---------------------------------------------------------------- storage
 
     @Override

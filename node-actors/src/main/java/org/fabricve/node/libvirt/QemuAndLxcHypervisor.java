@@ -138,6 +138,21 @@ public final class QemuAndLxcHypervisor implements Hypervisor {
     }
 
     @Override
+    public void attachDevice(String name, DomainSpec target, String key) {
+        owner(name).attachDevice(name, target, key);
+    }
+
+    @Override
+    public void detachDevice(String name, String key) {
+        owner(name).detachDevice(name, key);
+    }
+
+    @Override
+    public void setVcpus(String name, int count) {
+        owner(name).setVcpus(name, count);
+    }
+
+    @Override
     public List<PoolInfo> pools() {
         return vms.pools();
     }

@@ -37,6 +37,8 @@ import org.fabricve.node.libvirt.DomainXml;
  *       with check='none' so that TCG runs them with the features it has.</li>
  *   <li>memory: the guest starts with {@code memory}; {@code balloon} is the floor an auto-ballooning host
  *       daemon may shrink it to (as in Proxmox), so currentMemory = memory; balloon=0 -> memballoon none.</li>
+ *   <li>every disk and NIC carries the user alias {@code ua-KEY} (ua-scsi1, ua-net0): hotplug finds its device
+ *       in the target and the live XML by config key.</li>
  *   <li>ide on q35 (which has no IDE controller): SATA drives on a second AHCI controller (index 1).</li>
  *   <li>NICs: tap name tapVMIDiN as in Proxmox. VLAN tags, trunks and firewall are NOT emitted as libvirt
  *       {@code <vlan>} (libvirt only supports it on Open vSwitch bridges and refuses to start a guest with a
@@ -570,6 +572,7 @@ public final class QemuDomainXml {
             }
             bootOrder(key);
             diskAddress(d);
+            alias(key);
             w.end();
         }
 
@@ -757,7 +760,13 @@ public final class QemuDomainXml {
                 w.empty("link").attr("state", "down");
             }
             bootOrder(key);
+            alias(key);
             w.end();
+        }
+
+        /** A user alias naming the device after its config key: hotplug finds it again in the live XML. */
+        void alias(String key) {
+            w.empty("alias").attr("name", "ua-" + key);
         }
 
         // ---- serial, agent, display ----
