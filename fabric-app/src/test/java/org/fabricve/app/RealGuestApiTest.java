@@ -98,7 +98,8 @@ class RealGuestApiTest {
         String base = "/nodes/" + N + "/qemu/" + vmid;
         api.runTask(N, "/nodes/" + N + "/qemu", params("vmid", String.valueOf(vmid), "name", "realguest",
                 "memory", "256", "ide2", "local:iso/fabric-test.iso,media=cdrom", "boot", "order=ide2",
-                "serial0", "socket", "vga", "serial0", "scsi0", "local:1"));
+                "serial0", "socket", "vga", "serial0", "scsi0", "local:1",
+                "numa", "1", "hotplug", "disk,network,memory,cpu", "cores", "2", "vcpus", "1"));
         JsonNode config = api.get(base + "/config").data();
         assertThat(config.path("scsi0").asText()).startsWith("local:vm-" + vmid + "-disk-0");
         Path volume = images.resolve("vm-" + vmid + "-disk-0");
@@ -126,6 +127,8 @@ class RealGuestApiTest {
         assertThat(current.path("fabric").path("hypervisor_state").asText()).isEqualTo("running");
         // booting read the CD-ROM: libvirt's block statistics of the running QEMU
         assertThat(current.path("diskread").asLong()).as("bytes read while booting").isPositive();
+        assertThat(current.path("uptime").asLong()).as("seconds since QEMU started, some of them booting")
+                .isPositive().isLessThanOrEqualTo((ms(t0) + 999) / 1000);
 
         // the serial console through the API: type a command, read its output ("$((40+2))" echoes as typed)
         long tc = System.nanoTime();
@@ -141,15 +144,21 @@ class RealGuestApiTest {
         double cpu = api.get(base + "/status/current").data().path("cpu").asDouble();
         assertThat(cpu).as("share of its vCPU the guest used").isGreaterThan(0.0).isLessThanOrEqualTo(1.0);
 
-        // hotplug: a new disk goes into the running VM (hotplug's default has "disk"), the memory waits
+        // hotplug: a disk, a NIC, 128 MiB more memory (a DIMM) and a second vCPU go into the running VM; the CPU
+        // limit waits for the next start
+        long thp = System.nanoTime();
         api.runTask(N, base + "/config", params("scsi1", "local:1", "net0", "virtio=BC:24:11:00:00:42,bridge=vmbr0",
-                "memory", "320"));
+                "memory", "384", "vcpus", "2", "cpulimit", "1"));
+        System.out.printf("realguest: hotplug of a disk, a NIC, memory and a vCPU %d ms%n", ms(thp));
         Path second = images.resolve("vm-" + vmid + "-disk-1");
         assertThat(run(Duration.ofSeconds(30), "virsh", "-c", URI, "dumpxml", domain).output)
                 .as("the live domain").contains("<alias name='ua-scsi1'/>").contains(second.toString())
-                .contains("<alias name='ua-net0'/>").containsIgnoringCase("bc:24:11:00:00:42");
-        assertThat(api.pending(base).keySet()).containsExactly("memory");
-        assertThat(api.get(base + "/config?current=1").data().path("memory").asText()).isEqualTo("256");
+                .contains("<alias name='ua-net0'/>").containsIgnoringCase("bc:24:11:00:00:42")
+                .contains("<memory model='dimm'").contains("<memory unit='KiB'>393216</memory>");
+        assertThat(run(Duration.ofSeconds(30), "virsh", "-c", URI, "vcpucount", domain, "--live", "--active")
+                .output.strip()).isEqualTo("2");
+        assertThat(api.pending(base).keySet()).containsExactly("cpulimit");
+        assertThat(api.get(base + "/config?current=1").data().path("memory").asText()).isEqualTo("384");
 
         api.runTask(N, base + "/status/suspend", params());
         current = api.get(base + "/status/current").data();
@@ -172,7 +181,7 @@ class RealGuestApiTest {
         assertThat(current.path("status").asText()).isEqualTo("running");
         assertThat(current.path("fabric").path("hypervisor_state").asText()).isEqualTo("running");
         System.out.printf("realguest: hibernate %d ms, start from hibernation %d ms%n", hibernate, restore);
-        assertThat(api.pending(base).keySet()).as("resumed from its saved memory, not restarted").containsExactly("memory");
+        assertThat(api.pending(base).keySet()).as("resumed from its saved memory, not restarted").containsExactly("cpulimit");
 
         // the test guest has no ACPI power button handler: a shutdown times out and leaves it running, as Proxmox's
         // does, unless forceStop stops it hard after the timeout

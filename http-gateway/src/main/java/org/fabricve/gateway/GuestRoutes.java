@@ -300,7 +300,7 @@ final class GuestRoutes extends RouteSupport {
             m.put("cpu", 0);
             m.put("maxdisk", maxDisk(c));
             m.put("disk", 0);
-            m.put("uptime", 0);
+            m.put("uptime", live != null ? live.uptimeSeconds() : 0L);
             IoCounters io = live != null ? live.io() : IoCounters.NONE;
             m.put("netin", io.netInBytes());
             m.put("netout", io.netOutBytes());

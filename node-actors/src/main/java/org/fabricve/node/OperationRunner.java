@@ -122,6 +122,7 @@ final class OperationRunner {
                     case DETACH -> hypervisor.detachDevice(domain, change.key());
                     case SET_VCPUS -> hypervisor.setVcpus(domain, target.get("vcpus") != null
                             ? Integer.parseInt(target.get("vcpus")) : target.vcpus());
+                    case ADD_MEMORY -> hypervisor.addMemory(domain, target.memoryMiB() - running.memoryMiB());
                 }
                 done.add(change.key());
                 log.add((change.action() == Hotplug.Action.DETACH ? "unplugged " : "hotplugged ") + change.key());

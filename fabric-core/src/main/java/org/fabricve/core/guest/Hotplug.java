@@ -19,8 +19,9 @@ import org.fabricve.core.config.GuestType;
  * <p>Hotplug categories are Proxmox's: {@code hotplug=network,disk,usb} by default, {@code 0} none, {@code 1}
  * the default. Fabric makes live: {@code disk} (scsi and virtio disks added or removed; not CD-ROMs, IDE or
  * SATA, nor option changes of an existing disk), {@code network} (NICs added or removed) and {@code cpu}
- * ({@code vcpus} within sockets x cores, unchanged sockets and cores). {@code memory} needs NUMA DIMMs and is not
- * built: memory changes are pending. Containers: no hotplug yet, everything but the fast keys is pending.
+ * ({@code vcpus} within sockets x cores, unchanged sockets and cores) and {@code memory} (an increase, with
+ * {@code numa=1} before and after: a DIMM; a decrease is pending, unplugging memory needs the guest's help).
+ * Containers: no hotplug yet, everything but the fast keys is pending.
  */
 public final class Hotplug {
 
@@ -33,7 +34,7 @@ public final class Hotplug {
     private static final Pattern HOT_DISK = Pattern.compile("(scsi|virtio)[0-9]+");
     private static final Pattern NIC = Pattern.compile("net[0-9]+");
 
-    public enum Action { ATTACH, DETACH, SET_VCPUS }
+    public enum Action { ATTACH, DETACH, SET_VCPUS, ADD_MEMORY }
 
     /** One live change: the config key and what to do with its device. */
     public record Change(String key, Action action) {}
@@ -87,6 +88,9 @@ public final class Hotplug {
                 hot.add(new Change(key, after == null ? Action.DETACH : Action.ATTACH));
             } else if (key.equals("vcpus") && allowed.contains("cpu") && topologySame) {
                 hot.add(new Change(key, Action.SET_VCPUS));
+            } else if (key.equals("memory") && allowed.contains("memory") && numa(running) && numa(target)
+                    && target.memoryMiB() > running.memoryMiB()) {
+                hot.add(new Change(key, Action.ADD_MEMORY));
             } else {
                 pending.add(key);
             }
@@ -140,6 +144,11 @@ public final class Hotplug {
 
     private static boolean same(GuestConfig a, GuestConfig b, String key) {
         return java.util.Objects.equals(a.get(key), b.get(key));
+    }
+
+    /** Memory hotplug needs NUMA (Proxmox: "memory hotplug requires NUMA"). */
+    private static boolean numa(GuestConfig c) {
+        return "1".equals(c.get("numa"));
     }
 
     private static boolean cdrom(String driveValue) {

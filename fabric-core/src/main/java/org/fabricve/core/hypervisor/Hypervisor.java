@@ -67,6 +67,9 @@ public interface Hypervisor extends AutoCloseable {
     /** Sets the running domain's vCPU count (within the maximum it was started with). */
     void setVcpus(String name, int count);
 
+    /** Adds memory to the running domain (a DIMM; the domain was made with memory hotplug). */
+    void addMemory(String name, long mib);
+
     /** Storage pools of this host. */
     List<PoolInfo> pools();
 

@@ -40,6 +40,19 @@ class HotplugTest {
     }
 
     @Test
+    void moreMemoryGoesLiveOnlyWithTheMemoryCategoryAndNuma() {
+        GuestConfig numa = RUNNING.with("numa", "1").with("hotplug", "disk,memory");
+        assertThat(Hotplug.plan(GuestType.QEMU, numa, numa.with("memory", "1024")).hot())
+                .containsExactly(new Change("memory", Action.ADD_MEMORY));
+        assertThat(Hotplug.plan(GuestType.QEMU, numa, numa.with("memory", "256")).pending())
+                .as("less memory needs the guest to give it back").containsExactly("memory");
+        assertThat(Hotplug.plan(GuestType.QEMU, numa.without("numa"), numa.without("numa").with("memory", "1024"))
+                .pending()).containsExactly("memory");
+        assertThat(Hotplug.plan(GuestType.QEMU, numa, numa.with("memory", "1024").with("numa", "0")).pending())
+                .containsExactly("memory", "numa");
+    }
+
+    @Test
     void hotplugZeroMakesEverythingPendingAndCdromsAndIdeDisksNeverGoLive() {
         GuestConfig target = RUNNING.with("hotplug", "0").with("scsi1", "local:vm-100-disk-1,size=1G");
         assertThat(Hotplug.plan(GuestType.QEMU, RUNNING, target).pending()).containsExactly("scsi1");

@@ -305,7 +305,7 @@ public final class LibvirtHypervisor implements Hypervisor {
             }
             try {
                 DomainStatus st = status(d);
-                return Optional.of(st.state().active() ? st.withIo(io(d)) : st);
+                return Optional.of(st.state().active() ? st.withIo(io(d)).withUptime(uptime(name)) : st);
             } finally {
                 free(d);
             }
@@ -598,6 +598,12 @@ public final class LibvirtHypervisor implements Hypervisor {
         onDomain("set the vCPUs of", name, d -> d.setVcpusFlags(count, AFFECT_LIVE));
     }
 
+    @Override
+    public void addMemory(String name, long mib) {
+        requireHotplug("memory");
+        onDomain("add memory to", name, d -> d.attachDeviceFlags(QemuDomainXml.dimmDevice(mib), AFFECT_LIVE));
+    }
+
     /** Only the full translation names devices by config key; the test driver cannot hotplug at all. */
     private void requireHotplug(String key) {
         if (!realQemu()) {
@@ -865,6 +871,19 @@ public final class LibvirtHypervisor implements Hypervisor {
         boolean stopped = !state.active();
         return new DomainStatus(d.getName(), d.getUUIDString(), state, info.nrVirtCpu, info.maxMem * 1024L,
                 stopped ? 0 : info.memory * 1024L, stopped ? 0 : info.cpuTime, IoCounters.NONE);
+    }
+
+    /** Seconds the domain's process has run, from libvirt's pid file; 0 where that is not on this host. */
+    private long uptime(String name) {
+        String driver = switch (domainType) {
+            case QEMU, KVM -> "qemu";
+            case LXC -> "lxc";
+            default -> null;
+        };
+        if (driver == null || !uri.startsWith(driver + ":///")) {
+            return 0;
+        }
+        return ProcessUptime.of(Path.of("/run/libvirt", driver, name + ".pid")).orElse(0);
     }
 
     private static final java.util.regex.Pattern DISK_TARGET = java.util.regex.Pattern.compile(

@@ -153,6 +153,11 @@ public final class QemuAndLxcHypervisor implements Hypervisor {
     }
 
     @Override
+    public void addMemory(String name, long mib) {
+        owner(name).addMemory(name, mib);
+    }
+
+    @Override
     public List<PoolInfo> pools() {
         return vms.pools();
     }

@@ -87,6 +87,18 @@ public final class QemuDomainXml {
             "lsi", "lsilogic", "lsi53c810", "lsilogic", "virtio-scsi-pci", "virtio-scsi",
             "virtio-scsi-single", "virtio-scsi", "megasas", "lsisas1078", "pvscsi", "vmpvscsi");
 
+    /** Proxmox's static memory of a VM with memory hotplug: the NUMA cells; DIMMs hold the rest. */
+    static final long HOTPLUG_STATIC_MEMORY_MIB = 1024;
+    /** The most memory a VM with memory hotplug can grow to (QEMU reserves the address space; TCG has 40 bits). */
+    static final long HOTPLUG_MAX_MEMORY_MIB = 64 * 1024;
+    /** DIMM slots: one per live memory increase. */
+    static final int MEMORY_SLOTS = 16;
+
+    /** The DIMM device a live memory increase attaches (node 0, like the one made at start). */
+    public static String dimmDevice(long sizeMiB) {
+        return "<memory model='dimm'><target><size unit='MiB'>" + sizeMiB + "</size><node>0</node></target></memory>";
+    }
+
     private QemuDomainXml() {}
 
     /**
@@ -198,6 +210,7 @@ public final class QemuDomainXml {
             for (Nic n : nics) {
                 nic(n);
             }
+            dimm();
             serials();
             agent();
             inputAndDisplay();
@@ -260,6 +273,10 @@ public final class QemuDomainXml {
                 }
             }
             w.key("memory");
+            if (memoryHotplug()) {
+                w.start("maxMemory").attr("slots", MEMORY_SLOTS).attr("unit", "MiB")
+                        .text(Long.toString(Math.max(mem, HOTPLUG_MAX_MEMORY_MIB))).endInline();
+            }
             w.start("memory").attr("unit", "MiB").text(Long.toString(mem)).endInline();
             w.start("currentMemory").attr("unit", "MiB").text(Long.toString(mem)).endInline();
             String huge = get("hugepages");
@@ -420,11 +437,33 @@ public final class QemuDomainXml {
             w.end();
         }
 
+        /** Memory hotplug: numa=1 and hotplug has memory, as Proxmox asks. */
+        boolean memoryHotplug() {
+            return Xml.bool("numa", get("numa"), false)
+                    && org.fabricve.core.guest.Hotplug.categories(get("hotplug")).contains("memory");
+        }
+
+        /** The memory the NUMA cells hold; with memory hotplug the rest is a DIMM (see {@link #dimm}). */
+        long staticMemoryMiB() {
+            return memoryHotplug() ? Math.min(memoryMiB(), HOTPLUG_STATIC_MEMORY_MIB) : memoryMiB();
+        }
+
+        /** With memory hotplug, what exceeds the static memory is one DIMM on node 0 (hotplug adds more). */
+        void dimm() {
+            long extra = memoryMiB() - staticMemoryMiB();
+            if (memoryHotplug() && extra > 0) {
+                w.key("memory").start("memory").attr("model", "dimm").start("target");
+                w.start("size").attr("unit", "MiB").text(Long.toString(extra)).endInline();
+                w.leaf("node", "0");
+                w.end().end();
+            }
+        }
+
         /** numa=1: one NUMA node per socket as Proxmox does, memory split evenly (remainder on node 0). */
         void numa() {
             int sockets = sockets();
             int cores = cores();
-            long mem = memoryMiB();
+            long mem = staticMemoryMiB();
             w.key("numa").start("numa");
             for (int s = 0; s < sockets; s++) {
                 long cellMem = mem / sockets + (s == 0 ? mem % sockets : 0);

@@ -26,6 +26,16 @@ final class GoldenConfigs {
                         "ostype", "l26",
                         "scsi0", "local:100/vm-100-disk-0.qcow2,size=8G",
                         "net0", "virtio=BC:24:11:00:00:01,bridge=vmbr0")), Accel.TCG, Fixtures.PATHS)),
+                new Case("qemu-memory-hotplug", () -> QemuDomainXml.build(104, "vm-104", valid(GuestType.QEMU, 104, map(
+                        "name", "grows",
+                        "memory", "3072",
+                        "numa", "1",
+                        "sockets", "1",
+                        "cores", "4",
+                        "vcpus", "2",
+                        "hotplug", "disk,network,memory,cpu",
+                        "virtio0", "local:104/vm-104-disk-0.qcow2,size=8G",
+                        "net0", "virtio=BC:24:11:00:04:01,bridge=vmbr0")), Accel.TCG, Fixtures.PATHS)),
                 new Case("qemu-windows-q35-ovmf-tpm", () -> QemuDomainXml.build(101, "vm-101", windows(), Accel.KVM, Fixtures.PATHS)),
                 new Case("qemu-windows-q35-ovmf-tpm-tcg", () -> QemuDomainXml.build(101, "vm-101", windows(), Accel.TCG, Fixtures.PATHS)),
                 new Case("qemu-aarch64-virt", () -> QemuDomainXml.build(102, "vm-102", valid(GuestType.QEMU, 102, map(
