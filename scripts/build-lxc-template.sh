@@ -50,8 +50,9 @@ cat > "$R/sbin/init" <<'INIT'
 #!/bin/sh
 # Fabric busybox template init: PID 1 of the container.
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
-mountpoint -q /proc || mount -t proc proc /proc 2>/dev/null
-mountpoint -q /sys || mount -t sysfs sysfs /sys 2>/dev/null
+# (libvirt's LXC driver mounts both already; busybox-static has no mountpoint applet)
+[ -e /proc/self ] || mount -t proc proc /proc 2>/dev/null
+[ -d /sys/kernel ] || mount -t sysfs sysfs /sys 2>/dev/null
 [ -f /etc/hostname ] && hostname "$(cat /etc/hostname)" 2>/dev/null
 trap 'echo FABRIC-CT-STOPPING; kill -TERM -1 2>/dev/null; exit 0' TERM PWR INT
 echo "FABRIC-CT-READY $(hostname)"

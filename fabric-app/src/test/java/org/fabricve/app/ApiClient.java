@@ -252,6 +252,27 @@ final class ApiClient {
                     () -> printed.indexOf(expected) >= 0);
         }
 
+        /**
+         * Types a line and waits for {@code expected}, typing it again every 2 s: a shell that just started may
+         * swallow what arrives while it asks the terminal for its cursor position (busybox ash's ESC[6n).
+         */
+        void typeUntilSeen(String line, String expected, Duration timeout) throws Exception {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                type(line);
+                long retry = Math.min(deadline, System.nanoTime() + Duration.ofSeconds(2).toNanos());
+                while (System.nanoTime() < retry) {
+                    if (printed.indexOf(expected) >= 0) {
+                        return;
+                    }
+                    Thread.sleep(20);
+                }
+                if (System.nanoTime() >= deadline) {
+                    awaitOutput(expected, Duration.ZERO); // fails with what was printed
+                }
+            }
+        }
+
         /** Waits until the server ends the socket: how it ended ("closed CODE" or "failed: ..."). */
         String awaitClosedByServer(Duration timeout) throws Exception {
             try {

@@ -75,14 +75,45 @@ class RealContainerApiTest {
         }
     }
 
-    @Test
-    void containerFromTheBusyboxTemplateRunsFreezesStopsAndGoesAway() throws Exception {
+    /** A node on the real host with the template in its local storage. */
+    private ApiClient nodeWithTemplate() throws Exception {
         dataDir = Files.createDirectories(Path.of("target").toAbsolutePath()
                 .resolve("realct-" + System.nanoTime()));
         node = FabricNode.start(TestNodes.settings(dataDir, Optional.of(QEMU)));
-        ApiClient api = ApiClient.loggedIn(node);
+        Files.copy(template, dataDir.resolve("images").resolve("vztmpl").resolve(TEMPLATE));
+        return ApiClient.loggedIn(node);
+    }
+
+    @Test
+    void anUnprivilegedContainersRootIsAnOrdinaryUserOfTheHost() throws Exception {
+        ApiClient api = nodeWithTemplate();
+        vmid = 80_000 + ThreadLocalRandom.current().nextInt(9_000);
+        String base = "/nodes/" + N + "/lxc/" + vmid;
+        api.runTask(N, "/nodes/" + N + "/lxc", params("vmid", String.valueOf(vmid), "ostemplate", "local:vztmpl/"
+                + TEMPLATE, "hostname", "ct-unpriv", "memory", "64", "rootfs", "local:1", "unprivileged", "1"));
+        Path rootfs = dataDir.resolve("images").resolve("vm-" + vmid + "-disk-0");
+        assertThat((Integer) Files.getAttribute(rootfs.resolve("sbin/init"), "unix:uid",
+                java.nio.file.LinkOption.NOFOLLOW_LINKS)).as("owners shifted into the id map").isEqualTo(100_000);
+        api.runTask(N, base + "/status/start", params());
+        ApiClient.Console console = api.console(base + "/serial");
+        try {
+            console.typeUntilSeen("echo U=$(id -u) MAP $(cat /proc/self/uid_map)\n", "U=0 MAP 0 100000 65536",
+                    Duration.ofSeconds(20));
+        } finally {
+            console.close();
+        }
+        api.runTask(N, base + "/status/stop", params());
+        ApiClient.Response deleted = api.delete(base);
+        assertThat(deleted.status()).isEqualTo(200);
+        assertThat(api.awaitTask(N, deleted.data().asText()).path("exitstatus").asText()).isEqualTo("OK");
+        assertThat(rootfs).doesNotExist();
+        vmid = 0;
+    }
+
+    @Test
+    void containerFromTheBusyboxTemplateRunsFreezesStopsAndGoesAway() throws Exception {
+        ApiClient api = nodeWithTemplate();
         Path images = dataDir.resolve("images");
-        Files.copy(template, images.resolve("vztmpl").resolve(TEMPLATE));
         JsonNode templates = api.get("/nodes/" + N + "/storage/local/content?content=vztmpl").data();
         assertThat(templates.findValuesAsText("volid")).contains("local:vztmpl/" + TEMPLATE);
 
@@ -108,8 +139,9 @@ class RealContainerApiTest {
         long startTask = ms(t0);
         ApiClient.Console console = api.console(base + "/serial");
         try {
-            console.type("echo ct-$((40+2)) $$\n");
-            console.awaitOutput("ct-42", Duration.ofSeconds(20));
+            console.typeUntilSeen("echo ct-$((40+2)) $$\n", "ct-42", Duration.ofSeconds(20));
+            console.type("echo H=$(hostname)\n");
+            console.awaitOutput("H=ct-real", Duration.ofSeconds(10));
             // its own network namespace, with the address from net0 on eth0 (a veth on the host's vmbr0)
             console.type("ip -4 -o addr show dev eth0\n");
             console.awaitOutput("10.99.0.2/24", Duration.ofSeconds(10));

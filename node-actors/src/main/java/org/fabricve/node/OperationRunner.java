@@ -168,7 +168,7 @@ final class OperationRunner {
                 long t0 = System.nanoTime();
                 int colon = template.indexOf(':');
                 hypervisor.unpackTemplate(template.substring(0, colon), template.substring(colon + 1),
-                        request.storage(), name);
+                        request.storage(), name, target.get("hostname"), "1".equals(target.get("unprivileged")));
                 log.add("unpacked " + template + " into " + request.storage() + ":" + name + " in "
                         + (System.nanoTime() - t0) / 1_000_000 + " ms");
             }

@@ -84,9 +84,12 @@ public interface Hypervisor extends AutoCloseable {
 
     /**
      * Fills a freshly created {@link #SUBVOL} volume with a container template (Proxmox's {@code ostemplate},
-     * a tar archive in a storage's {@code vztmpl} content). Hosts that run no containers have nothing to fill.
+     * a tar archive in a storage's {@code vztmpl} content), then writes {@code hostname} (nullable) into its
+     * /etc/hostname and, for an {@code unprivileged} container, shifts its owners into the container's id map.
+     * Hosts that run no containers have nothing to fill.
      */
-    void unpackTemplate(String templateStorage, String templateVolume, String pool, String volumeName);
+    void unpackTemplate(String templateStorage, String templateVolume, String pool, String volumeName,
+                        String hostname, boolean unprivileged);
 
     /** Deletes a volume; an absent volume is not an error. */
     void deleteVolume(String pool, String volumeName);

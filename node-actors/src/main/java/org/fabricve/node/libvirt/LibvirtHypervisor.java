@@ -735,7 +735,8 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
 
     @Override
-    public void unpackTemplate(String templateStorage, String templateVolume, String pool, String volumeName) {
+    public void unpackTemplate(String templateStorage, String templateVolume, String pool, String volumeName,
+                               String hostname, boolean unprivileged) {
         if (domainType == DomainType.TEST) {
             return; // a simulated host has no files to unpack into
         }
@@ -749,6 +750,12 @@ public final class LibvirtHypervisor implements Hypervisor {
         });
         // outside the connection lock: unpacking a large template takes a while
         DirectoryVolumes.unpack(paths[0], paths[1]);
+        if (hostname != null) {
+            ContainerRootfs.writeHostname(paths[1], hostname);
+        }
+        if (unprivileged) {
+            ContainerRootfs.shiftOwners(paths[1]);
+        }
     }
 
     /** The target directory of a pool; "no such storage pool" when absent. Call under the lock. */

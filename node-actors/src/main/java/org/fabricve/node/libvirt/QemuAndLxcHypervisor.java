@@ -168,9 +168,10 @@ public final class QemuAndLxcHypervisor implements Hypervisor {
     }
 
     @Override
-    public void unpackTemplate(String templateStorage, String templateVolume, String pool, String volumeName) {
+    public void unpackTemplate(String templateStorage, String templateVolume, String pool, String volumeName,
+                               String hostname, boolean unprivileged) {
         containersOrFail("create a container from " + templateStorage + ":" + templateVolume);
-        vms.unpackTemplate(templateStorage, templateVolume, pool, volumeName);
+        vms.unpackTemplate(templateStorage, templateVolume, pool, volumeName, hostname, unprivileged);
     }
 
     @Override
