@@ -122,7 +122,8 @@ class RealContainerApiTest {
         long tc = System.nanoTime();
         api.runTask(N, "/nodes/" + N + "/lxc", params("vmid", String.valueOf(vmid),
                 "ostemplate", "local:vztmpl/" + TEMPLATE, "hostname", "ct-real", "memory", "128", "swap", "0",
-                "cores", "1", "rootfs", "local:1", "net0", "name=eth0,bridge=vmbr0,ip=10.99.0.2/24"));
+                "cores", "1", "rootfs", "local:1", "mp0", "local:1,mp=/data",
+                "net0", "name=eth0,bridge=vmbr0,ip=10.99.0.2/24"));
         long create = ms(tc);
         JsonNode config = api.get(base + "/config").data();
         assertThat(config.path("rootfs").asText()).startsWith("local:vm-" + vmid + "-disk-0");
@@ -140,6 +141,9 @@ class RealContainerApiTest {
         ApiClient.Console console = api.console(base + "/serial");
         try {
             console.typeUntilSeen("echo ct-$((40+2)) $$\n", "ct-42", Duration.ofSeconds(20));
+            // mp0: its own directory volume, mounted at /data
+            console.typeUntilSeen("echo kept > /data/file && echo D=$(cat /data/file)\n", "D=kept",
+                    Duration.ofSeconds(10));
             console.type("echo H=$(hostname)\n");
             console.awaitOutput("H=ct-real", Duration.ofSeconds(10));
             // its own network namespace, with the address from net0 on eth0 (a veth on the host's vmbr0)
@@ -155,6 +159,8 @@ class RealContainerApiTest {
         JsonNode current = api.get(base + "/status/current").data();
         assertThat(current.path("status").asText()).isEqualTo("running");
         assertThat(current.path("maxmem").asLong()).isEqualTo(128L * 1024 * 1024);
+        assertThat(images.resolve("vm-" + vmid + "-disk-1").resolve("file")).as("written by the container into mp0")
+                .hasContent("kept");
         long mem = current.path("mem").asLong();
         assertThat(mem).as("memory the container's processes use").isPositive().isLessThan(128L * 1024 * 1024);
         System.out.printf("realct: memory in use %d KiB%n", mem / 1024);
@@ -183,6 +189,7 @@ class RealContainerApiTest {
         assertThat(run(Duration.ofSeconds(30), "virsh", "-c", LXC, "dominfo", domain).exitCode())
                 .as("the domain is gone").isNotZero();
         assertThat(rootfs).as("the root volume is gone").doesNotExist();
+        assertThat(images.resolve("vm-" + vmid + "-disk-1")).as("the mount point's volume is gone").doesNotExist();
         assertThat(images.resolve("vztmpl").resolve(TEMPLATE)).as("the template stays").exists();
         vmid = 0;
     }

@@ -152,7 +152,10 @@ final class OperationRunner {
                                  List<VolumeInfo> created, List<String> log) {
         GuestConfig config = target;
         Map<String, Set<String>> taken = new HashMap<>();
-        for (VolumeRequest request : requests) {
+        // a container's root first, so that it is disk-0 as in Proxmox (mp0 sorts before rootfs)
+        List<VolumeRequest> ordered = new ArrayList<>(requests);
+        ordered.sort(java.util.Comparator.comparing(r -> !r.key().equals("rootfs")));
+        for (VolumeRequest request : ordered) {
             Set<String> names = taken.computeIfAbsent(request.storage(), pool -> existingNames(pool));
             String name = nextVolumeName(guest.vmid(), names);
             names.add(name);
