@@ -125,6 +125,43 @@ final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(form(form))));
     }
 
+    /**
+     * A multipart/form-data POST as a browser sends a file: the fields first, then {@code file} as part
+     * {@code filePart} under the file name {@code filename}.
+     */
+    Response postFile(String path, Map<String, String> fields, String filePart, String filename, Path file)
+            throws Exception {
+        String boundary = "fabric-" + System.nanoTime();
+        java.util.List<byte[]> body = new java.util.ArrayList<>();
+        fields.forEach((k, v) -> body.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k
+                + "\"\r\n\r\n" + v + "\r\n").getBytes(StandardCharsets.UTF_8)));
+        body.add(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + filePart + "\"; filename=\""
+                + filename + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.add(Files.readAllBytes(file));
+        body.add(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return send(request(path).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArrays(body)));
+    }
+
+    /**
+     * Uploads {@code file} into a storage's {@code content} folder (iso or vztmpl) as Proxmox's upload does, with
+     * its SHA-256 to verify, and waits for the upload's task to end OK; returns its UPID.
+     */
+    String upload(String node, String storage, String content, Path file) throws Exception {
+        String sha256 = java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        Response r = postFile("/nodes/" + node + "/storage/" + storage + "/upload", params("content", content,
+                "checksum-algorithm", "sha256", "checksum", sha256), "filename", file.getFileName().toString(), file);
+        if (r.status() != 200) {
+            throw new AssertionError("upload of " + file + " answered " + r.status() + " " + r.body());
+        }
+        JsonNode status = awaitTask(node, r.data().asText());
+        if (!"OK".equals(status.path("exitstatus").asText())) {
+            throw new AssertionError("upload task ended with " + status);
+        }
+        return r.data().asText();
+    }
+
     Response postJson(String path, Object body) throws Exception {
         return send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
@@ -183,7 +220,6 @@ final class ApiClient {
         });
     }
 
-    /** Starts a task through {@code path}, waits for it and asserts it ended OK; returns the UPID. */
     /** The rows of a guest's {@code /pending} that have a pending value or a pending delete, by key. */
     Map<String, JsonNode> pending(String guestPath) throws Exception {
         Map<String, JsonNode> out = new java.util.TreeMap<>();
@@ -195,6 +231,7 @@ final class ApiClient {
         return out;
     }
 
+    /** Starts a task through {@code path}, waits for it and asserts it ended OK; returns the UPID. */
     String runTask(String node, String path, Map<String, String> params) throws Exception {
         Response r = post(path, params);
         if (r.status() != 200) {

@@ -80,8 +80,9 @@ class RealContainerApiTest {
         dataDir = Files.createDirectories(Path.of("target").toAbsolutePath()
                 .resolve("realct-" + System.nanoTime()));
         node = FabricNode.start(TestNodes.settings(dataDir, Optional.of(QEMU)));
-        Files.copy(template, dataDir.resolve("images").resolve("vztmpl").resolve(TEMPLATE));
-        return ApiClient.loggedIn(node);
+        ApiClient api = ApiClient.loggedIn(node);
+        api.upload(N, "local", "vztmpl", template);
+        return api;
     }
 
     @Test

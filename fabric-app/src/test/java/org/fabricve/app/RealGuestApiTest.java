@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Optional;
@@ -86,11 +85,10 @@ class RealGuestApiTest {
         node = FabricNode.start(TestNodes.settings(dataDir, Optional.of(URI)));
         ApiClient api = ApiClient.loggedIn(node);
         Path images = dataDir.resolve("images");
-        Files.createDirectories(images.resolve("iso"));
-        Files.copy(iso, images.resolve("iso").resolve("fabric-test.iso"), StandardCopyOption.REPLACE_EXISTING);
+        api.upload(N, "local", "iso", iso);
         assertThat(poolTarget()).isEqualTo(images.toString());
 
-        // the pool lists what was copied into it, as Proxmox's storage content does
+        // the pool lists what was uploaded into it, as Proxmox's storage content does
         JsonNode isos = api.get("/nodes/" + N + "/storage/local/content?content=iso").data();
         assertThat(isos.findValuesAsText("volid")).contains("local:iso/fabric-test.iso");
 

@@ -54,7 +54,7 @@ final class NodeRoutes extends RouteSupport {
                             qemu.routes(node, user),
                             lxc.routes(node, user),
                             tasks.routes(node),
-                            storage.nodeRoutes(node));
+                            storage.nodeRoutes(node, user));
                 })));
     }
 

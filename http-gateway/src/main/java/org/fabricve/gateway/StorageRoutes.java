@@ -3,11 +3,17 @@ package org.fabricve.gateway;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.stream.Materializer;
 import org.fabricve.core.hypervisor.PoolInfo;
+import org.fabricve.core.task.TaskRecord;
+import org.fabricve.core.task.Upid;
 import org.fabricve.core.hypervisor.VolumeInfo;
 import org.fabricve.core.storage.StorageDefinition;
 import org.fabricve.node.FabricServices;
@@ -35,7 +41,7 @@ final class StorageRoutes extends RouteSupport {
                 path(PathMatchers.segment(), id -> get(() -> ok(definitionRow(requireStorage(id)))))));
     }
 
-    Route nodeRoutes(String node) {
+    Route nodeRoutes(String node, String user) {
         return pathPrefix("storage", () -> concat(
                 pathEndOrSingleSlash(() -> get(() -> await(fabric.pools(node), pools -> {
                     if (pools.error() != null) {
@@ -60,8 +66,55 @@ final class StorageRoutes extends RouteSupport {
                                 }
                                 return ok(statusRow(def, pools.pools()));
                             }))),
-                            path("content", () -> get(() -> withParams(p -> content(node, def, p)))));
+                            path("content", () -> get(() -> withParams(p -> content(node, def, p)))),
+                            path("upload", () -> post(() -> upload(node, user, def))));
                 })));
+    }
+
+    /**
+     * Proxmox's upload of an ISO or a container template (multipart: {@code content}, then the file as part
+     * {@code filename}; optional {@code checksum} and {@code checksum-algorithm}), streamed into the storage's
+     * folder on this member's host. Answers the UPID of an {@code imgcopy} task, journalled once the file is in
+     * place (Proxmox runs the copy in that task; here the upload is the copy).
+     */
+    private Route upload(String node, String user, StorageDefinition def) {
+        if (!fabric.isLocal(node)) {
+            throw new ApiException(501, "uploads to node '" + node + "' go through the member that runs it", Map.of());
+        }
+        return withoutSizeLimit(() -> extractRequest(request -> {
+            if (!request.entity().getContentType().mediaType().toString().startsWith("multipart/form-data")) {
+                throw ApiException.badParameter("filename", "no file: an upload is multipart/form-data with the file"
+                        + " as part 'filename'");
+            }
+            return entity(Unmarshaller.entityToMultipartFormData(), form ->
+                await(fabric.pools(node), pools -> {
+                    if (pools.error() != null) {
+                        throw new ApiException(503, pools.error(), Map.of());
+                    }
+                    PoolInfo pool = pools.pools().stream().filter(p -> p.name().equals(def.storage())).findFirst()
+                            .orElseThrow(() -> ApiException.notFound("storage '" + def.storage()
+                                    + "' has no pool on node '" + node + "'"));
+                    Path folder = pool.path() == null ? null : Path.of(pool.path());
+                    if (folder == null || !Files.isDirectory(folder)) {
+                        // a simulated host's pool has a path only inside libvirt's test driver
+                        throw new ApiException(501, "storage '" + def.storage() + "' of node '" + node
+                                + "' has no folder on this host (a simulated host takes no uploads)", Map.of());
+                    }
+                    long began = fabric.clock().instant().getEpochSecond();
+                    return await(StorageUpload.receive(form, def.storage(), def.content(), folder,
+                            Materializer.matFromSystem(fabric.system())).thenCompose(stored -> {
+                                Upid upid = fabric.newUpid(node, "imgcopy", "", user);
+                                TaskRecord task = new TaskRecord(upid.format(), node, upid.type(), upid.id(), user,
+                                        began, 0, null, List.of("starting file import from: the upload request"))
+                                        .finished(fabric.clock().instant().getEpochSecond(), TaskRecord.OK, List.of(
+                                                "target node: " + node,
+                                                "target file: " + stored.path(),
+                                                "file size is: " + stored.bytes(),
+                                                "finished file import successfully"));
+                                return fabric.recordNodeTask(task).thenApply(done -> upid.format());
+                            }), this::ok);
+                }));
+        }));
     }
 
     private Route content(String node, StorageDefinition def, Map<String, String> params) {

@@ -24,6 +24,7 @@ import org.fabricve.core.hypervisor.DomainStatus;
 import org.fabricve.core.hypervisor.HostInfo;
 import org.fabricve.core.node.NodeState;
 import org.fabricve.core.storage.StorageDefinition;
+import org.fabricve.core.task.TaskRecord;
 import org.fabricve.core.task.Upid;
 import org.fabricve.persistence.view.ClusterView;
 
@@ -179,6 +180,12 @@ public final class FabricServices {
     public CompletionStage<Done> defineStorage(StorageDefinition definition) {
         return sharding.entityRefFor(StorageEntity.TYPE_KEY, definition.storage())
                 .ask(r -> new StorageEntity.Define(definition, r), askTimeout);
+    }
+
+    /** Journals a finished task of a node itself (not of a guest), so that its UPID can be read like any task's. */
+    public CompletionStage<Done> recordNodeTask(TaskRecord task) {
+        return sharding.entityRefFor(NodeEntity.TYPE_KEY, task.node())
+                .ask(r -> new NodeEntity.RecordTask(task, r), askTimeout);
     }
 
     /** The domain as the node's hypervisor sees it now; empty when the node is offline or has no such domain. */

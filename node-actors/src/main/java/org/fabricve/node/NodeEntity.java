@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -16,6 +17,7 @@ import org.fabricve.core.FabricSerializable;
 import org.fabricve.core.hypervisor.HostInfo;
 import org.fabricve.core.node.NodeEvent;
 import org.fabricve.core.node.NodeState;
+import org.fabricve.core.task.TaskRecord;
 import org.fabricve.persistence.FabricTags;
 
 /** A hypervisor host, sharded by node name: what its agent registered and what it found there unowned. */
@@ -30,6 +32,10 @@ public final class NodeEntity extends EventSourcedBehavior<NodeEntity.Command, N
     public record ObserveForeignDomains(Set<String> domains) implements Command {}
 
     public record Get(ActorRef<NodeState> replyTo) implements Command {}
+
+    /** Journals a finished task of the node; answers once it is durable. */
+    public record RecordTask(TaskRecord task, ActorRef<Done> replyTo)
+            implements Command {}
 
     private final String node;
     private final Clock clock;
@@ -61,6 +67,8 @@ public final class NodeEntity extends EventSourcedBehavior<NodeEntity.Command, N
                 .onCommand(ObserveForeignDomains.class,
                         (state, c) -> persist(state.observeForeign(c.domains(), now())))
                 .onCommand(Get.class, (state, c) -> Effect().none().thenReply(c.replyTo(), s -> s))
+                .onCommand(RecordTask.class, (state, c) -> Effect().persist(List.<NodeEvent>of(
+                        new NodeEvent.TaskRecorded(node, c.task()))).thenReply(c.replyTo(), s -> Done.getInstance()))
                 .build();
     }
 

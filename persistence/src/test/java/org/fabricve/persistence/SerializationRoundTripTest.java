@@ -86,6 +86,7 @@ class SerializationRoundTripTest {
                 new NodeEvent.NodeRegistered("pve1", host, 1_700_000_000L),
                 new NodeEvent.ForeignDomainsChanged("pve1", Set.of("win10", "fabric-999"), Set.of("old"), 5),
                 new NodeEvent.ForeignDomainsChanged("pve1", Set.of(), Set.of(), 6),
+                new NodeEvent.TaskRecorded("pve1", FINISHED),
                 // StorageEvent
                 new StorageEvent.StorageDefined(new StorageDefinition("nfs", "nfs", "/mnt/pve/nfs",
                         List.of("images", "iso"), List.of("pve1", "pve2"), true), 7),

@@ -42,6 +42,9 @@ public record NodeState(String node, HostInfo host, Set<String> foreignDomains) 
             now.removeAll(e.gone());
             return new NodeState(node, host, now);
         }
+        if (event instanceof NodeEvent.TaskRecorded) {
+            return this; // kept by the read model's task index, not by the node
+        }
         throw new IllegalStateException("unknown event " + event);
     }
 }

@@ -730,6 +730,16 @@ public final class LibvirtHypervisor implements Hypervisor {
                     free(v);
                 }
             }
+            if (domainType == DomainType.TEST) {
+                // the test driver sees no files, but a simulated host's pool path is a real folder of this member
+                // (shared by its simulated hosts): what was uploaded there is its content too
+                String target = poolTargetOrNull(pool);
+                for (String folder : CONTENT_FOLDERS) {
+                    if (target != null && Files.isDirectory(Path.of(target, folder))) {
+                        contentFiles(pool, folder, Path.of(target, folder).toString(), out);
+                    }
+                }
+            }
             return out;
         });
     }
@@ -768,14 +778,16 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
 
     /** Content folders whose files are listed as volumes {@code FOLDER/FILE}, as Proxmox names them. */
-    private static final Set<String> CONTENT_FOLDERS = Set.of("iso", "vztmpl");
+    private static final List<String> CONTENT_FOLDERS = List.of("iso", "vztmpl");
 
     private static void contentFiles(String pool, String folder, String path, List<VolumeInfo> out) {
         if (!CONTENT_FOLDERS.contains(folder) || path == null) {
             return;
         }
         try (var files = Files.list(Path.of(path))) {
-            files.filter(Files::isRegularFile).sorted().forEach(f -> {
+            // hidden files are not content: an upload in progress is a hidden .upload-*.part
+            files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).sorted()
+                    .forEach(f -> {
                 long size;
                 try {
                     size = Files.size(f);

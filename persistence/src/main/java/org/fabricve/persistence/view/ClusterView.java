@@ -62,6 +62,8 @@ public final class ClusterView {
                 guests.put(e.vmid(), slim);
             }
             taskOf(e).ifPresent(this::putTask);
+        } else if (event instanceof NodeEvent.TaskRecorded e) {
+            putTask(e.task());
         } else if (event instanceof NodeEvent e) {
             nodes.compute(e.node(), (name, s) -> (s == null ? NodeState.empty(name) : s).apply(e));
         } else if (event instanceof ClusterNodeEvent e) {
