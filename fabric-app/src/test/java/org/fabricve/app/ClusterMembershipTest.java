@@ -9,8 +9,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
+import org.fabricve.core.guest.GuestOperation;
+import org.fabricve.core.guest.GuestState;
+import org.fabricve.core.guest.Rejection;
+import org.fabricve.node.GuestEntity;
 import org.fabricve.persistence.JournalStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -223,6 +228,21 @@ class ClusterMembershipTest {
         assertThat(api1.get("/nodes/pve1/qemu/100/status/current").status()).isEqualTo(200);
         assertThat(ApiClient.loggedIn(pve1).get("/version").status()).as("logging in still works").isEqualTo(200);
         assertThat(api1.get("/nodes/pve1/qemu/102/status/current").status()).as("nothing was created").isEqualTo(404);
+
+        // beneath the gateway too: the guest's entity persists nothing while its member has no quorum, which is
+        // what lets the survivors of a partition take it over soon after downing the cut-off member
+        var services = pve1.services();
+        var stop = services.operate(100, GuestOperation.STOP, services.newUpid("pve1", "qmstop", "100", "root@pam"))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        var move = services.moveHome(100, "pve2", true, "test").toCompletableFuture().get(10, TimeUnit.SECONDS);
+        for (GuestEntity.Reply reply : List.of(stop, move)) {
+            assertThat(reply).isInstanceOfSatisfying(GuestEntity.Rejected.class, r ->
+                    assertThat(r.rejection().kind()).isEqualTo(Rejection.Kind.UNAVAILABLE));
+        }
+        GuestState guest = services.guest(100).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(guest.guest().node()).isEqualTo("pve1");
+        assertThat(guest.active()).isNull();
+        assertThat(api1.get("/nodes/pve1/qemu/100/status/current").data().path("status").asText()).isEqualTo("running");
 
         // the member restarts on the same data directory and rejoins: quorum is back
         pve2 = ClusterMembers.start(tmp.resolve("pve2"), "pve2", store, ClusterMembers.joinAddressOf(pve1));

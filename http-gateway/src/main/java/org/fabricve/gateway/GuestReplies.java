@@ -1,5 +1,6 @@
 package org.fabricve.gateway;
 
+import java.util.Map;
 import org.fabricve.core.guest.Rejection;
 import org.fabricve.node.GuestEntity;
 
@@ -20,6 +21,7 @@ final class GuestReplies {
             case NOT_FOUND -> ApiException.notFound(r.message());
             case CONFLICT -> ApiException.conflict(r.message());
             case INVALID_PARAMETER -> ApiException.badParameter(r.param(), r.message());
+            case UNAVAILABLE -> new ApiException(503, r.message(), Map.of());
         };
     }
 }

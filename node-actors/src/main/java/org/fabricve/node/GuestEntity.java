@@ -1,6 +1,8 @@
 package org.fabricve.node;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -82,21 +84,34 @@ public final class GuestEntity extends EventSourcedBehavior<GuestEntity.Command,
 
     public record Rejected(Rejection rejection) implements Reply {}
 
+    /** How often a task's outcome is offered again while this member has no quorum. */
+    static final Duration RESULT_RETRY = Duration.ofMillis(500);
+    static final Rejection NO_QUORUM = Rejection.unavailable("cluster not ready - no quorum");
+
     private final int vmid;
     private final AgentDirectory agents;
     private final Clock clock;
+    private final BooleanSupplier quorate;
     private final ActorContext<Command> context;
 
-    private GuestEntity(ActorContext<Command> context, int vmid, AgentDirectory agents, Clock clock) {
+    private GuestEntity(ActorContext<Command> context, int vmid, AgentDirectory agents, Clock clock,
+                        BooleanSupplier quorate) {
         super(PersistenceId.of(TYPE_KEY.name(), Integer.toString(vmid)));
         this.context = context;
         this.vmid = vmid;
         this.agents = agents;
         this.clock = clock;
+        this.quorate = quorate;
     }
 
-    public static Behavior<Command> create(int vmid, AgentDirectory agents, Clock clock) {
-        return Behaviors.setup(ctx -> new GuestEntity(ctx, vmid, agents, clock));
+    /**
+     * @param quorate whether this member has quorum now. Without it the entity persists nothing: a member cut off
+     *                by a partition stops writing as soon as it sees the others unreachable, long before the
+     *                majority downs it, which is what lets the survivors start this entity anew after a short
+     *                down-removal margin without two incarnations ever writing the same journal.
+     */
+    public static Behavior<Command> create(int vmid, AgentDirectory agents, Clock clock, BooleanSupplier quorate) {
+        return Behaviors.setup(ctx -> new GuestEntity(ctx, vmid, agents, clock, quorate));
     }
 
     @Override
@@ -140,10 +155,19 @@ public final class GuestEntity extends EventSourcedBehavior<GuestEntity.Command,
                         GuestDecider.changeConfig(state, vmid, c.basedOn(), c.target(), c.newVolumes(), c.upid()),
                         c.upid()))
                 .onCommand(Get.class, (state, c) -> Effect().none().thenReply(c.replyTo(), s -> s))
-                .onCommand(ReportResult.class, (state, c) -> persist(GuestDecider.finish(state, c.upid(),
-                        c.exitStatus(), c.log(), clock.instant().getEpochSecond(), c.finalConfig(),
-                        c.observedState(), c.runningConfig())))
+                .onCommand(ReportResult.class, (state, c) -> {
+                    if (!quorate.getAsBoolean()) {
+                        // kept, not lost: the task stays active until its outcome is journalled
+                        context.scheduleOnce(RESULT_RETRY, context.getSelf(), c);
+                        return Effect().none();
+                    }
+                    return persist(GuestDecider.finish(state, c.upid(), c.exitStatus(), c.log(),
+                            clock.instant().getEpochSecond(), c.finalConfig(), c.observedState(), c.runningConfig()));
+                })
                 .onCommand(MoveHome.class, (state, c) -> {
+                    if (!quorate.getAsBoolean()) {
+                        return Effect().none().thenReply(c.replyTo(), s -> new Rejected(NO_QUORUM));
+                    }
                     Decision d = GuestDecider.moveHome(state, vmid, c.node(), c.fenced(), c.reason(),
                             clock.instant().getEpochSecond());
                     if (d instanceof Decision.Reject r) {
@@ -153,7 +177,8 @@ public final class GuestEntity extends EventSourcedBehavior<GuestEntity.Command,
                             .thenReply(c.replyTo(), s -> new Accepted(""));
                 })
                 .onCommand(Wake.class, (state, c) -> Effect().none())
-                .onCommand(Observe.class, (state, c) -> persist(GuestDecider.observe(state, c.observed(), c.reason(),
+                .onCommand(Observe.class, (state, c) -> !quorate.getAsBoolean() ? Effect().none()
+                        : persist(GuestDecider.observe(state, c.observed(), c.reason(),
                         clock.instant().getEpochSecond())))
                 .build();
     }
@@ -166,6 +191,9 @@ public final class GuestEntity extends EventSourcedBehavior<GuestEntity.Command,
     private Effect<GuestEvent, GuestState> answer(ActorRef<Reply> replyTo, Decision decision, Upid upid) {
         if (decision instanceof Decision.Reject r) {
             return Effect().none().thenReply(replyTo, s -> new Rejected(r.rejection()));
+        }
+        if (!quorate.getAsBoolean()) {
+            return Effect().none().thenReply(replyTo, s -> new Rejected(NO_QUORUM));
         }
         return Effect().persist(((Decision.Accept) decision).events())
                 .thenRun(this::dispatch)

@@ -11,7 +11,9 @@ public record Rejection(Kind kind, String param, String message) implements Fabr
         /** the request contradicts the guest's state: exists, running, busy (409) */
         CONFLICT,
         /** a parameter is wrong (400, named by param) */
-        INVALID_PARAMETER
+        INVALID_PARAMETER,
+        /** the guest's entity cannot decide now: its member lost quorum (503) */
+        UNAVAILABLE
     }
 
     public static Rejection notFound(String message) {
@@ -20,6 +22,10 @@ public record Rejection(Kind kind, String param, String message) implements Fabr
 
     public static Rejection conflict(String message) {
         return new Rejection(Kind.CONFLICT, null, message);
+    }
+
+    public static Rejection unavailable(String message) {
+        return new Rejection(Kind.UNAVAILABLE, null, message);
     }
 
     public static Rejection invalid(String param, String message) {
