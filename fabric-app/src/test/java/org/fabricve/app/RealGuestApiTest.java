@@ -111,27 +111,32 @@ class RealGuestApiTest {
         long t0 = System.nanoTime();
         api.runTask(N, base + "/status/start", params());
         long started = ms(t0);
-        try {
-            awaitMarker(serialLog, Duration.ofSeconds(45));
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "\nlive XML:\n"
-                    + run(Duration.ofSeconds(30), "virsh", "-c", URI, "dumpxml", domain).output, e);
-        }
-        long marker = ms(t0);
-        System.out.printf("realguest: start request to %s %d ms (start task %d ms)%n", MARKER, marker, started);
-
-        JsonNode current = api.get(base + "/status/current").data();
-        assertThat(current.path("status").asText()).isEqualTo("running");
-        assertThat(current.path("fabric").path("hypervisor_state").asText()).isEqualTo("running");
-        // booting read the CD-ROM: libvirt's block statistics of the running QEMU
-        assertThat(current.path("diskread").asLong()).as("bytes read while booting").isPositive();
-        assertThat(current.path("uptime").asLong()).as("seconds since QEMU started, some of them booting")
-                .isPositive().isLessThanOrEqualTo((ms(t0) + 999) / 1000);
-
-        // the serial console through the API: type a command, read its output ("$((40+2))" echoes as typed)
-        long tc = System.nanoTime();
+        // the marker read where a user reads it: the serial console through the API, attached right after start
         ApiClient.Console console = api.console(base + "/serial");
+        JsonNode current;
+        long tc;
         try {
+            try {
+                console.awaitOutput(MARKER, Duration.ofSeconds(45));
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\nlive XML:\n"
+                        + run(Duration.ofSeconds(30), "virsh", "-c", URI, "dumpxml", domain).output, e);
+            }
+            long marker = ms(t0);
+            System.out.printf("realguest: start request to %s on the API console %d ms (start task %d ms)%n",
+                    MARKER, marker, started);
+            awaitMarker(serialLog, Duration.ofSeconds(5)); // libvirt's serial log has it too
+
+            current = api.get(base + "/status/current").data();
+            assertThat(current.path("status").asText()).isEqualTo("running");
+            assertThat(current.path("fabric").path("hypervisor_state").asText()).isEqualTo("running");
+            // booting read the CD-ROM: libvirt's block statistics of the running QEMU
+            assertThat(current.path("diskread").asLong()).as("bytes read while booting").isPositive();
+            assertThat(current.path("uptime").asLong()).as("seconds since QEMU started, some of them booting")
+                    .isPositive().isLessThanOrEqualTo((ms(t0) + 999) / 1000);
+
+            // typing on the same console: a command and its output ("$((40+2))" echoes as typed)
+            tc = System.nanoTime();
             console.type("echo console-$((40+2))\n");
             console.awaitOutput("console-42", Duration.ofSeconds(20));
         } finally {

@@ -139,7 +139,9 @@ public final class HaManagerEntity extends EventSourcedBehavior<HaManagerEntity.
     private final Map<String, FenceQuorum> probes = new HashMap<>();
     private final Map<String, FenceQuorum> closes = new HashMap<>();
     private final Map<Sid, String> pendingMoves = new TreeMap<>();
-    private final Set<Sid> movesInFlight = new HashSet<>();
+    /** MoveHome asks per guest in flight: one more each round, up to this many, each waiting this many rounds. */
+    private static final int MOVE_ASKS = 4;
+    private final Map<Sid, Integer> moveAsksInFlight = new HashMap<>();
 
     private HaManagerEntity(ActorContext<Command> ctx, Settings settings) {
         super(PERSISTENCE_ID, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
@@ -240,9 +242,10 @@ public final class HaManagerEntity extends EventSourcedBehavior<HaManagerEntity.
                     return Effect().none();
                 })
                 .onCommand(Moved.class, (s, c) -> {
-                    movesInFlight.remove(c.sid());
+                    int left = moveAsksInFlight.merge(c.sid(), -1, Integer::sum);
+                    if (left <= 0) moveAsksInFlight.remove(c.sid());
                     if (c.ok() && c.to().equals(pendingMoves.get(c.sid()))) pendingMoves.remove(c.sid());
-                    else if (!c.ok()) LOG.warn("moving the home of {} to {} failed, retrying: {}", c.sid(), c.to(), c.message());
+                    else if (!c.ok() && left <= 0) LOG.warn("moving the home of {} to {} failed, retrying: {}", c.sid(), c.to(), c.message());
                     return Effect().none();
                 })
                 .onCommand(PutResource.class, (s, c) -> {
@@ -329,10 +332,18 @@ public final class HaManagerEntity extends EventSourcedBehavior<HaManagerEntity.
         }
     }
 
+    /**
+     * Asks each guest still to be moved again, one more ask per round while fewer than {@link #MOVE_ASKS} are
+     * unanswered: an ask sent to the shard of a member that is gone is lost until the shard moved, and one that
+     * reached an entity still recovering from the journal is only slow; the next round's ask finds the moved
+     * shard at once, and the slow one is not given up (the move is idempotent).
+     */
     private void retryMoves() {
         pendingMoves.forEach((sid, to) -> {
-            if (!movesInFlight.add(sid)) return;
-            Duration wait = Duration.ofMillis(Math.max(1_000, 2 * settings.timings().roundMillis()));
+            int inFlight = moveAsksInFlight.getOrDefault(sid, 0);
+            if (inFlight >= MOVE_ASKS) return;
+            moveAsksInFlight.put(sid, inFlight + 1);
+            Duration wait = Duration.ofMillis(Math.max(2_000, MOVE_ASKS * settings.timings().roundMillis()));
             ctx.pipeToSelf(settings.services().moveHome(sid.vmid(), to, true, "HA recovery after a fence", wait),
                     (reply, failure) -> failure != null ? new Moved(sid, to, false, failure.getMessage())
                             : reply instanceof GuestEntity.Rejected rj ? new Moved(sid, to, false, rj.rejection().message())
@@ -421,7 +432,7 @@ public final class HaManagerEntity extends EventSourcedBehavior<HaManagerEntity.
         @Override
         public void reassign(Sid sid, String fromNode, String toNode) {
             pendingMoves.put(sid, toNode);
-            movesInFlight.remove(sid);
+            moveAsksInFlight.remove(sid);
             outbox.add(HaManagerEntity.this::retryMoves);
         }
 
