@@ -96,9 +96,9 @@ final class StorageRoutes extends RouteSupport {
                                     + "' has no pool on node '" + node + "'"));
                     Path folder = pool.path() == null ? null : Path.of(pool.path());
                     if (folder == null || !Files.isDirectory(folder)) {
-                        // a simulated host's pool has a path only inside libvirt's test driver
+                        // the file is written by this process: the pool's folder must be on this member's host
                         throw new ApiException(501, "storage '" + def.storage() + "' of node '" + node
-                                + "' has no folder on this host (a simulated host takes no uploads)", Map.of());
+                                + "' has no folder on this member's host (" + pool.path() + ")", Map.of());
                     }
                     long began = fabric.clock().instant().getEpochSecond();
                     return await(StorageUpload.receive(form, def.storage(), def.content(), folder,
