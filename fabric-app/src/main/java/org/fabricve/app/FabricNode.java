@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -122,15 +121,6 @@ public final class FabricNode implements AutoCloseable {
 
             ClusterSharding sharding = ClusterSharding.get(system);
             AgentDirectory agents = AgentDirectory.start(system);
-            // the guest entities' quorum: health exists once the read side runs, and no guest is asked before that
-            java.util.concurrent.atomic.AtomicReference<ClusterHealth> healthOnceStarted =
-                    new java.util.concurrent.atomic.AtomicReference<>();
-            BooleanSupplier quorate = () -> {
-                ClusterHealth h = healthOnceStarted.get();
-                return h != null && h.quorate();
-            };
-            sharding.init(Entity.of(GuestEntity.TYPE_KEY,
-                    ctx -> GuestEntity.create(Integer.parseInt(ctx.getEntityId()), agents, clock, quorate)));
             sharding.init(Entity.of(NodeEntity.TYPE_KEY, ctx -> NodeEntity.create(ctx.getEntityId(), clock)));
             sharding.init(Entity.of(StorageEntity.TYPE_KEY, ctx -> StorageEntity.create(ctx.getEntityId(), clock)));
             sharding.init(Entity.of(ClusterNodesEntity.TYPE_KEY,
@@ -141,7 +131,9 @@ public final class FabricNode implements AutoCloseable {
             ClusterView view = readSide.view();
             Duration askTimeout = system.settings().config().getDuration("fabric.ask-timeout");
             ClusterHealth health = ClusterHealth.start(system, view, settings.nodeName());
-            healthOnceStarted.set(health);
+            // after health: a guest entity persists only while its member is quorate
+            sharding.init(Entity.of(GuestEntity.TYPE_KEY,
+                    ctx -> GuestEntity.create(Integer.parseInt(ctx.getEntityId()), agents, clock, health::quorate)));
             FabricServices services = new FabricServices(system, sharding, view, agents, health, settings.nodeName(),
                     clock, askTimeout);
 
