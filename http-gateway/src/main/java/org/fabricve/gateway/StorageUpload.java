@@ -36,6 +36,8 @@ final class StorageUpload {
         String filename;
         Path partial;
         long bytes;
+        /** The first refusal; the rest of the request is still read (and dropped) so the client hears it. */
+        ApiException refused;
     }
 
     private StorageUpload() {}
@@ -45,12 +47,23 @@ final class StorageUpload {
         Parts parts = new Parts();
         CompletionStage<Stored> stored = form.getParts().runFoldAsync(parts, (p, part) -> {
             if (part.getName().equals("filename") && part.getFilename().isPresent()) {
-                if (p.partial != null) {
-                    throw ApiException.badParameter("filename", "one file per upload");
+                if (p.refused == null) {
+                    try {
+                        if (p.partial != null) {
+                            throw ApiException.badParameter("filename", "one file per upload");
+                        }
+                        UploadRules.content(p.content, storageContents, storage);
+                        p.filename = UploadRules.filename(p.content, part.getFilename().get());
+                    } catch (ApiException refusal) {
+                        p.refused = refusal;
+                    }
                 }
-                String content = UploadRules.content(p.content, storageContents, storage);
-                p.filename = UploadRules.filename(content, part.getFilename().get());
-                Path dir = Files.createDirectories(poolDir.resolve(content));
+                if (p.refused != null) {
+                    // failing the stream here would answer while the client still sends, and a client that
+                    // writes before it reads (Java's HttpClient, some proxies) sees a reset instead of the 400
+                    return part.getEntity().discardBytes(materializer).completionStage().thenApply(done -> p);
+                }
+                Path dir = Files.createDirectories(poolDir.resolve(p.content));
                 p.partial = dir.resolve(".upload-" + UUID.randomUUID() + ".part");
                 return part.getEntity().getDataBytes().runWith(FileIO.toPath(p.partial), materializer)
                         .thenApply(io -> {
@@ -69,6 +82,9 @@ final class StorageUpload {
                 return p;
             });
         }, materializer).thenCompose(p -> {
+            if (p.refused != null) {
+                throw p.refused;
+            }
             if (p.partial == null) {
                 throw ApiException.badParameter("filename", "no file in the upload (a multipart part named"
                         + " 'filename' with a file name)");
