@@ -237,6 +237,9 @@ public final class LoadTest implements Callable<Integer> {
             outStream.println(resultFile.toAbsolutePath());
             return 0;
         } finally {
+            if (api != null) {
+                api.close();
+            }
             org.apache.pekko.http.javadsl.Http.get(system).shutdownAllConnectionPools().toCompletableFuture()
                     .get(10, TimeUnit.SECONDS);
             system.terminate();
