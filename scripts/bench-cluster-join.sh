@@ -11,53 +11,18 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 GUESTS="${1:-10000}"
 CLIENTS="${2:-16}"
-TMP=$(mktemp -d /tmp/fabric-bench-join.XXXXXX)
 OUT="$ROOT/loadtest-results/cluster-join-$(date -u +%Y%m%d-%H%M%S)"
 mkdir -p "$OUT"
 say() { printf 'bench-cluster-join: %s\n' "$*" >&2; }
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  FABRIC_CASSANDRA_DIR="$TMP/cassandra" bash scripts/cassandra.sh stop >/dev/null 2>&1 || true
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-ms() { echo $(( $(date +%s%N) / 1000000 )); }
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-cassandra=$(FABRIC_CASSANDRA_DIR="$TMP/cassandra" FABRIC_CASSANDRA_PORT=0 FABRIC_CASSANDRA_STORAGE_PORT=0 \
-  bash scripts/cassandra.sh start | tail -n1)
-say "Cassandra at $cassandra"
-
-# member NAME CLUSTER_PORT [JOIN]: starts it in the background, echoes nothing; log in $TMP/NAME.log
-member() {
-  local name=$1 cport=$2 join=${3:-}
-  env FABRIC_DATA_DIR="$TMP/$name" FABRIC_API_PORT=0 FABRIC_CLUSTER_PORT="$cport" FABRIC_TLS=off \
-    FABRIC_BIND=127.0.0.1 FABRIC_ROOT_PASSWORD=bench-password FABRIC_NODE="$name" FABRIC_STORE=cassandra \
-    FABRIC_CASSANDRA="$cassandra" ${join:+FABRIC_JOIN=$join} \
-    java ${FABRIC_JAVA_OPTS:-} -cp "fabric-app/target/lib/*:fabric-app/target/fabric-app-0.1.0-SNAPSHOT.jar" \
-    org.fabricve.app.Main up >"$TMP/$name.log" 2>&1 &
-  PIDS+=($!)
-}
-
-# api_port NAME: waits for the banner, prints the API port
-api_port() {
-  local port=""
-  for _ in $(seq 1 3000); do
-    port=$(sed -n 's#.*API: *http://[^:]*:\([0-9]*\)/api2/json.*#\1#p' "$TMP/$1.log" | head -n1)
-    [ -n "$port" ] && { echo "$port"; return 0; }
-    sleep 0.1
-  done
-  cat "$TMP/$1.log" >&2; say "$1 did not come up"; exit 1
-}
+# shellcheck source=scripts/bench-members.sh
+source "$ROOT/scripts/bench-members.sh"
+start_cassandra
 
 p1=$(free_port); p2=$(free_port)
 member n1 "$p1"
 port1=$(api_port n1)
 say "n1 serves on $port1; registering $GUESTS guests"
-java -Xmx1g -cp "loadtest/target/lib/*:loadtest/target/loadtest-0.1.0-SNAPSHOT.jar" org.fabricve.loadtest.LoadTest \
+loadtest \
   scale --target "http://127.0.0.1:$port1" --password bench-password --guests "$GUESTS" --hosts 1 \
   --create-clients "$CLIENTS" --clients 2 --duration 5s --warmup 1s --keep --out "$OUT" | tail -n1
 

@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 /** {@code fabric loadtest SCENARIO ...}: runs one scenario, writes its JSON and HTML, prints the JSON's path last. */
 @Command(name = "loadtest", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Load-test a Fabric VE (or Proxmox-API compatible) endpoint.",
-                "Scenarios: lifecycle, read, events, scale, raw-libvirt, noop (failover: not yet).",
+                "Scenarios: lifecycle, read, events, scale, failover, raw-libvirt, noop.",
                 "Closed loop by default (--clients run back to back); --rate R makes it an open loop of R ops/s,",
                 "latency then counted from each operation's intended start (no coordinated omission)."})
 public final class LoadTest implements Callable<Integer> {
@@ -31,7 +31,7 @@ public final class LoadTest implements Callable<Integer> {
     static final List<String> SCENARIOS = List.of("lifecycle", "read", "events", "raw-libvirt", "noop", "scale",
             "failover");
 
-    @Parameters(index = "0", paramLabel = "SCENARIO", description = "lifecycle | read | events | scale | raw-libvirt | noop")
+    @Parameters(index = "0", paramLabel = "SCENARIO", description = "lifecycle | read | events | scale | failover | raw-libvirt | noop")
     String scenario;
 
     @Option(names = "--target", description = "API base URL, e.g. https://host:8006 (noop: 'local' = a trivial "
@@ -77,7 +77,7 @@ public final class LoadTest implements Callable<Integer> {
     @Option(names = "--poll", description = "task status poll interval (default 5ms)")
     String poll = "5ms";
 
-    @Option(names = "--guests", description = "read, scale: guests created before the run (default 100)")
+    @Option(names = "--guests", description = "read, scale, failover: guests created before the run (default 100; failover: on --victim, under HA; 0 = the HA guests already there)")
     int guests = 100;
 
     @Option(names = "--writers", description = "read: background lifecycle clients (default 1)")
@@ -113,6 +113,15 @@ public final class LoadTest implements Callable<Integer> {
     @Option(names = "--pid", description = "scale: pid of the target member on this machine, for its memory")
     Long pid;
 
+    @Option(names = "--victim", description = "failover: the node (member) to lose; --target must be another member")
+    String victim;
+
+    @Option(names = "--kill", description = "failover: shell command that loses the victim, e.g. 'kill -9 PID'")
+    String kill;
+
+    @Option(names = "--recovery-timeout", description = "failover: how long to wait for every guest (default 120s)")
+    String recoveryTimeout = "120s";
+
     private final PrintStream err;
     private final PrintStream outStream;
     /** The JSON result of the last run (for tests). */
@@ -144,10 +153,9 @@ public final class LoadTest implements Callable<Integer> {
             err.println("loadtest: unknown scenario '" + scenario + "' (one of " + String.join(", ", SCENARIOS) + ")");
             return 2;
         }
-        if (scenario.equals("failover")) {
-            err.println("loadtest: scenario '" + scenario + "' is not implemented yet (needs a multi-process cluster "
-                    + "with HA; see docs/benchmarks.md)");
-            return 3;
+        if (scenario.equals("failover") && (victim == null || kill == null)) {
+            err.println("loadtest: failover needs --victim NODE and --kill COMMAND (and --target: a surviving member)");
+            return 2;
         }
         if (launch && !scenario.equals("scale")) {
             err.println("loadtest: --launch is for the scale scenario only");
@@ -167,7 +175,9 @@ public final class LoadTest implements Callable<Integer> {
         }
         Duration measured = duration == null ? Duration.ofSeconds(30) : Durations.parse(duration);
         Duration warm = warmup != null ? Durations.parse(warmup) : ops > 0 ? Duration.ZERO : Duration.ofSeconds(3);
-        Driver.Plan plan = new Driver.Plan(clients, measured, ops, rate, warm);
+        // failover is one iteration (the loss) whose operations are the victim's guests
+        Driver.Plan plan = scenario.equals("failover") ? new Driver.Plan(1, measured, 1, 0, Duration.ZERO)
+                : new Driver.Plan(clients, measured, ops, rate, warm);
         if (!scenario.equals("raw-libvirt") && target == null && !launch) {
             err.println("loadtest: --target URL is required for '" + scenario + "'");
             return 2;
@@ -280,6 +290,8 @@ public final class LoadTest implements Callable<Integer> {
         return switch (scenario) {
             case "lifecycle" -> new LifecycleScenario(t, stats, clock, upid -> {});
             case "read" -> new ReadScenario(t, stats, clock, guests, writers, keep, ostemplate);
+            case "failover" -> new FailoverScenario(t, stats, clock, victim, kill, guests, keep,
+                    Durations.parse(recoveryTimeout), err);
             default -> new EventsScenario(t, stats, clock, subscribers, system);
         };
     }

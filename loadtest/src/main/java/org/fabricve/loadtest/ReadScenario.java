@@ -91,34 +91,10 @@ final class ReadScenario implements Scenario {
 
     /** Runs {@code op} for every guest of the run, 16 at a time; waits for all. */
     private void forAll(java.util.function.Function<Integer, CompletionStage<?>> op) throws Exception {
-        int lanes = Math.min(16, Math.max(1, vmids.size()));
-        List<CompletableFuture<Void>> all = new ArrayList<>();
-        AtomicInteger next = new AtomicInteger();
-        AtomicInteger failures = new AtomicInteger();
-        for (int l = 0; l < lanes; l++) {
-            CompletableFuture<Void> lane = new CompletableFuture<>();
-            lane(op, next, failures, lane);
-            all.add(lane);
+        int failures = Lanes.forAll(vmids.size(), 16, java.time.Duration.ofMinutes(30), i -> op.apply(vmids.get(i)));
+        if (failures > 0) {
+            System.err.println("loadtest: read: " + failures + " of " + vmids.size() + " guest operations failed");
         }
-        CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(30, TimeUnit.MINUTES);
-        if (failures.get() > 0) {
-            System.err.println("loadtest: read: " + failures.get() + " of " + vmids.size() + " guest operations failed");
-        }
-    }
-
-    private void lane(java.util.function.Function<Integer, CompletionStage<?>> op, AtomicInteger next,
-                      AtomicInteger failures, CompletableFuture<Void> done) {
-        int i = next.getAndIncrement();
-        if (i >= vmids.size()) {
-            done.complete(null);
-            return;
-        }
-        op.apply(vmids.get(i)).whenCompleteAsync((v, t) -> {
-            if (t != null) {
-                failures.incrementAndGet();
-            }
-            lane(op, next, failures, done);
-        });
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.fabricve.loadtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -151,30 +152,7 @@ final class ScaleScenario implements Scenario {
 
     /** Runs {@code op(i)} for every guest index, {@code lanes} at a time; waits for all. */
     private void forAll(Function<Integer, CompletionStage<?>> op) throws Exception {
-        int n = Math.min(lanes, Math.max(1, vmids.size()));
-        List<CompletableFuture<Void>> all = new ArrayList<>();
-        AtomicInteger next = new AtomicInteger();
-        for (int l = 0; l < n; l++) {
-            CompletableFuture<Void> lane = new CompletableFuture<>();
-            lane(op, next, lane);
-            all.add(lane);
-        }
-        CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(2, TimeUnit.HOURS);
-    }
-
-    private void lane(Function<Integer, CompletionStage<?>> op, AtomicInteger next, CompletableFuture<Void> done) {
-        int i = next.getAndIncrement();
-        if (i >= vmids.size()) {
-            done.complete(null);
-            return;
-        }
-        CompletionStage<?> s;
-        try {
-            s = op.apply(i);
-        } catch (RuntimeException e) {
-            s = CompletableFuture.failedFuture(e);
-        }
-        s.whenCompleteAsync((v, t) -> lane(op, next, done));
+        Lanes.forAll(vmids.size(), lanes, Duration.ofHours(2), op::apply);
     }
 
     @Override

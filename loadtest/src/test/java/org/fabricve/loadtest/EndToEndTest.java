@@ -93,4 +93,40 @@ class EndToEndTest {
         assertThat(extra.path("memory").path("rss_mib").isNull()).isTrue();
         assertThat(extra.path("cold_start").path("reason").asText()).contains("--launch");
     }
+
+    /**
+     * The failover scenario's own path on one member: HA guests set up on the victim, the --kill command run,
+     * and a guest that no survivor starts counted as not recovered once the recovery timeout has passed (a
+     * lone member has nowhere to recover to, and {@code true} loses nothing); its guests are removed after.
+     */
+    @Test
+    void failoverCountsGuestsNobodyRecoveredAndRemovesWhatItCreated() throws Exception {
+        LoadTest lt = run("failover", "--target", "http://127.0.0.1:" + node.apiPort(), "--password",
+                "loadtest-password", "--victim", "pve1", "--guests", "3", "--kill", "true",
+                "--recovery-timeout", "2s", "--out", dir.resolve("failover").toString());
+        JsonNode r = Report.JSON.readTree(lt.resultFile.toFile());
+        JsonNode extra = r.path("extra");
+        assertThat(extra.path("guests_on_victim").asInt()).as(r.toPrettyString()).isEqualTo(3);
+        assertThat(extra.path("recovered").asInt()).isZero();
+        assertThat(r.path("errors").asLong()).isEqualTo(3);
+        assertThat(r.path("errors_by_kind").toString()).contains("not-recovered");
+
+        var system = org.apache.pekko.actor.ActorSystem.create("check");
+        ApiClient api = new ApiClient(system, "http://127.0.0.1:" + node.apiPort(), false, 1);
+        try {
+            api.login("root@pam", "loadtest-password").toCompletableFuture().get();
+            JsonNode resources = api.get("/cluster/ha/resources").toCompletableFuture().get();
+            assertThat(resources.findValuesAsText("sid")).as("HA resources left behind").isEmpty();
+        } finally {
+            api.close();
+            system.terminate();
+        }
+    }
+
+    @Test
+    void failoverWithoutAVictimOrAKillCommandIsRefused() {
+        LoadTest command = new LoadTest(new PrintStream(new ByteArrayOutputStream(), true), System.err);
+        int exit = new CommandLine(command).execute("failover", "--target", "http://127.0.0.1:1", "--victim", "n3");
+        assertThat(exit).isEqualTo(2);
+    }
 }
