@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +43,34 @@ class SimulatedHostsApiTest {
                     .isEqualTo("local:vm-300-disk-0");
             assertThat(api.get("/nodes/pve1/storage/local/content").data()).as("each host has its own pool")
                     .isEmpty();
+
+            // a node's mem is the memory promised to its running guests, counted on that node only
+            api.runTask("pve1-2", "/nodes/pve1-2/qemu", params("vmid", "200", "memory", "128"));
+            Map<String, Long> expected = Map.of("pve1", 0L, "pve1-2", 0L, "pve1-3", 64L << 20);
+            Await.until(Duration.ofSeconds(5), "node rows " + expected, () -> nodeMemory(api, "/nodes")
+                    .equals(expected) && nodeMemory(api, "/cluster/resources?type=node").equals(expected));
+            api.runTask("pve1-2", "/nodes/pve1-2/qemu/200/status/start", params());
+            Map<String, Long> both = Map.of("pve1", 0L, "pve1-2", 128L << 20, "pve1-3", 64L << 20);
+            Await.until(Duration.ofSeconds(5), "node rows " + both, () -> nodeMemory(api, "/nodes").equals(both)
+                    && nodeMemory(api, "/cluster/resources").equals(both));
         }
+    }
+
+    /** node -> mem of the node rows a listing returns (other rows ignored). */
+    private static Map<String, Long> nodeMemory(ApiClient api, String path) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        JsonNode rows;
+        try {
+            rows = api.get(path).data();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        for (JsonNode row : rows) {
+            if (path.equals("/nodes") || row.path("type").asText().equals("node")) {
+                out.put(row.path("node").asText(), row.path("mem").asLong());
+            }
+        }
+        return out;
     }
 
     @Test

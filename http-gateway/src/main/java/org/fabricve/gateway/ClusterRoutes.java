@@ -47,8 +47,7 @@ final class ClusterRoutes extends RouteSupport {
         }
         var rows = new ArrayList<Map<String, Object>>();
         if (type == null || type.equals("node")) {
-            fabric.view().nodes().stream().sorted(Comparator.comparing(NodeState::node))
-                    .forEach(n -> rows.add(NodeRoutes.nodeRow(fabric, n)));
+            rows.addAll(NodeRoutes.nodeRows(fabric));
         }
         if (type == null || type.equals("vm")) {
             var guests = fabric.view().guests();

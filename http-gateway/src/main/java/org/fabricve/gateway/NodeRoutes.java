@@ -2,6 +2,7 @@ package org.fabricve.gateway;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,10 +38,7 @@ final class NodeRoutes extends RouteSupport {
     Route routes(String user) {
         return pathPrefix("nodes", () -> concat(
                 pathEndOrSingleSlash(() -> get(() -> {
-                    var rows = new ArrayList<Map<String, Object>>();
-                    fabric.view().nodes().stream().sorted(Comparator.comparing(NodeState::node))
-                            .forEach(n -> rows.add(nodeRow(fabric, n)));
-                    return ok(rows);
+                    return ok(nodeRows(fabric));
                 })),
                 pathPrefix(PathMatchers.segment(), node -> {
                     NodeState state = fabric.view().node(node).filter(n -> n.host() != null)
@@ -66,7 +64,16 @@ final class NodeRoutes extends RouteSupport {
         return list;
     }
 
-    static Map<String, Object> nodeRow(FabricServices fabric, NodeState n) {
+    /** Every node's row, sorted by name; one pass over the guests for all nodes' memory. */
+    static List<Map<String, Object>> nodeRows(FabricServices fabric) {
+        Map<String, Long> used = usedMemoryByNode(fabric);
+        var rows = new ArrayList<Map<String, Object>>();
+        fabric.view().nodes().stream().sorted(Comparator.comparing(NodeState::node))
+                .forEach(n -> rows.add(nodeRow(fabric, n, used.getOrDefault(n.node(), 0L))));
+        return rows;
+    }
+
+    private static Map<String, Object> nodeRow(FabricServices fabric, NodeState n, long usedMemory) {
         HostInfo host = n.host();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", "node/" + n.node());
@@ -76,19 +83,22 @@ final class NodeRoutes extends RouteSupport {
         m.put("status", online ? "online" : "offline");
         m.put("maxcpu", host != null ? host.cpus() : 0);
         m.put("maxmem", host != null ? host.memoryBytes() : 0L);
-        m.put("mem", usedMemory(fabric, n.node()));
+        m.put("mem", usedMemory);
         m.put("cpu", 0);
         m.put("level", "");
         m.put("uptime", online ? fabric.clock().instant().getEpochSecond() - fabric.startedAt() : 0);
         return m;
     }
 
-    /** Memory promised to the node's running guests: what the host must hold for them. */
-    private static long usedMemory(FabricServices fabric, String node) {
-        long used = 0;
+    /**
+     * Memory promised to each node's running guests: what its host must hold for them. One pass over the guests
+     * (a per-node pass made the node list cost nodes x guests: 1,000,000 steps with 100 hosts and 10,000 guests).
+     */
+    private static Map<String, Long> usedMemoryByNode(FabricServices fabric) {
+        Map<String, Long> used = new HashMap<>();
         for (GuestState s : fabric.view().guests()) {
-            if (s.guest() != null && s.guest().node().equals(node) && s.guest().runState().active()) {
-                used += s.guest().config().memoryMiB() * 1024 * 1024;
+            if (s.guest() != null && s.guest().runState().active()) {
+                used.merge(s.guest().node(), s.guest().config().memoryMiB() * 1024 * 1024, Long::sum);
             }
         }
         return used;
@@ -96,7 +106,7 @@ final class NodeRoutes extends RouteSupport {
 
     private Map<String, Object> status(NodeState n) {
         HostInfo host = n.host();
-        long used = usedMemory(fabric, n.node());
+        long used = usedMemoryByNode(fabric).getOrDefault(n.node(), 0L);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cpu", 0);
         m.put("cpuinfo", Map.of("cpus", host.cpus(), "model", host.cpuModel(), "sockets", 1, "cores", host.cpus()));
