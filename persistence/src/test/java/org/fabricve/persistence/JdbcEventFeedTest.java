@@ -2,18 +2,15 @@ package org.fabricve.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,22 +19,17 @@ import org.junit.jupiter.api.Test;
 /** The H2 feed on a real (in-memory) journal: order, completion of {@code current}, and a hole in the ordering. */
 class JdbcEventFeedTest {
 
-    private static final String URL = "jdbc:h2:mem:feed;DB_CLOSE_DELAY=-1";
+    private static final String URL = InMemoryH2Journal.url("feed");
     private static ActorSystem<Void> system;
 
     @BeforeAll
     static void start() {
-        system = ActorSystem.create(Behaviors.empty(), "feed",
-                ConfigFactory.parseString("pekko-persistence-jdbc.shared-databases.fabric.db.url = \"" + URL + "\"")
-                        .withFallback(ConfigFactory.parseResources("fabric-persistence.conf"))
-                        .withFallback(ConfigFactory.load()));
-        JournalSchema.ensure(system, Duration.ofSeconds(30));
+        system = InMemoryH2Journal.start("feed");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        system.terminate();
-        system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        InMemoryH2Journal.stop(system);
     }
 
     @Test
@@ -53,7 +45,6 @@ class JdbcEventFeedTest {
                 .containsExactlyElementsOf(LongStream.rangeClosed(1, 20).boxed().toList());
         assertThat(existing).extracting(JournalEvent::id).isSorted().doesNotHaveDuplicates();
         assertThat(existing.get(0).event()).isInstanceOf(org.fabricve.core.storage.StorageEvent.StorageDefined.class);
-
         // a hole that never fills: the 5th event's row is gone (as after a rolled-back insert)
         long fifth = existing.get(4).id();
         try (Connection c = DriverManager.getConnection(URL, "sa", ""); Statement s = c.createStatement()) {
@@ -62,7 +53,6 @@ class JdbcEventFeedTest {
         }
         var live = feed.live(existing.get(2).id()).take(18).runWith(Sink.seq(), system);
         TaggedWriter.write(system, writer, 21, 22);
-
         List<JournalEvent> after = live.toCompletableFuture().get(20, TimeUnit.SECONDS);
         assertThat(after).extracting(JournalEvent::sequenceNr).containsExactlyElementsOf(
                 LongStream.rangeClosed(4, 22).filter(n -> n != 5).boxed().toList());

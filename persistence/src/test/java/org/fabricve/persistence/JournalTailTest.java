@@ -2,15 +2,12 @@ package org.fabricve.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,18 +20,12 @@ class JournalTailTest {
 
     @BeforeAll
     static void start() {
-        system = ActorSystem.create(Behaviors.empty(), "tail",
-                ConfigFactory.parseString("pekko-persistence-jdbc.shared-databases.fabric.db.url = "
-                                + "\"jdbc:h2:mem:tail;DB_CLOSE_DELAY=-1\"")
-                        .withFallback(ConfigFactory.parseResources("fabric-persistence.conf"))
-                        .withFallback(ConfigFactory.load()));
-        JournalSchema.ensure(system, Duration.ofSeconds(30));
+        system = InMemoryH2Journal.start("tail");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        system.terminate();
-        system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        InMemoryH2Journal.stop(system);
     }
 
     @Test
