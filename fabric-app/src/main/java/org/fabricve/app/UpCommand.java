@@ -2,6 +2,7 @@ package org.fabricve.app;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.fabricve.persistence.JournalStore;
@@ -38,6 +39,10 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--simulated-hosts", description = "how many simulated hosts this member runs: NODE, "
             + "NODE-2 .. NODE-N (env FABRIC_SIMULATED_HOSTS, default 1; only without a libvirt URI)")
     Integer simulatedHosts;
+
+    @Option(names = "--reconcile-seconds", description = "how often each host's agent compares every domain of its "
+            + "host with the journal (env FABRIC_RECONCILE_SECONDS, default 10, 1..3600)")
+    Integer reconcileSeconds;
 
     @Option(names = "--join", description = "cluster address HOST:PORT of a member to join (env FABRIC_JOIN; "
             + "default: start a new cluster). Needs a shared store: an embedded H2 member refuses to join")
@@ -103,7 +108,7 @@ final class UpCommand implements Callable<Integer> {
                 tlsValue.equals("on"),
                 Optional.ofNullable(first(libvirtUri, env("FABRIC_LIBVIRT_URI"), null)),
                 Optional.ofNullable(env("FABRIC_ROOT_PASSWORD")).filter(p -> !p.isEmpty()),
-                NodeSettings.DEFAULT_RECONCILE_INTERVAL,
+                reconcileInterval(reconcileSeconds, env("FABRIC_RECONCILE_SECONDS")),
                 simulatedHosts != null ? simulatedHosts
                         : number("--simulated-hosts / FABRIC_SIMULATED_HOSTS", env("FABRIC_SIMULATED_HOSTS"), 1),
                 journalStore(first(store, env("FABRIC_STORE"), null), first(cassandra, env("FABRIC_CASSANDRA"), null)),
@@ -223,6 +228,20 @@ final class UpCommand implements Callable<Integer> {
 
     private static int port(String what, Integer flag, String envValue, int defaultValue) {
         return flag != null ? flag : number(what, envValue, defaultValue);
+    }
+
+    /**
+     * The agents' reconciliation period. Every agent lists every domain of its host each period, so a member
+     * running many simulated hosts with many guests may want it longer (docs/benchmarks.md, "Toward 100,000").
+     */
+    static Duration reconcileInterval(Integer option, String envValue) {
+        int seconds = option != null ? option : number("--reconcile-seconds / FABRIC_RECONCILE_SECONDS", envValue,
+                (int) NodeSettings.DEFAULT_RECONCILE_INTERVAL.toSeconds());
+        if (seconds < 1 || seconds > 3600) {
+            throw new IllegalArgumentException("--reconcile-seconds / FABRIC_RECONCILE_SECONDS must be between 1 and "
+                    + "3600, not " + seconds);
+        }
+        return Duration.ofSeconds(seconds);
     }
 
     private static int number(String what, String envValue, int defaultValue) {

@@ -28,4 +28,15 @@ class UpCommandStoreTest {
         assertThatThrownBy(() -> UpCommand.journalStore(null, "db1:70000")).hasMessageContaining("--cassandra")
                 .hasMessageContaining("out of range");
     }
+
+    @Test
+    void theReconcilePeriodComesFromTheOptionThenTheEnvironmentAndIsBounded() {
+        assertThat(UpCommand.reconcileInterval(null, null)).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(UpCommand.reconcileInterval(null, "60")).isEqualTo(java.time.Duration.ofSeconds(60));
+        assertThat(UpCommand.reconcileInterval(30, "60")).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThatThrownBy(() -> UpCommand.reconcileInterval(0, null)).hasMessageContaining("--reconcile-seconds")
+                .hasMessageContaining("between 1 and 3600");
+        assertThatThrownBy(() -> UpCommand.reconcileInterval(null, "ten")).hasMessageContaining("FABRIC_RECONCILE_SECONDS")
+                .hasMessageContaining("must be a number");
+    }
 }
