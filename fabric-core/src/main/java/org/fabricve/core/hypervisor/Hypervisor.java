@@ -17,6 +17,14 @@ public interface Hypervisor extends AutoCloseable {
     /** Every domain the hypervisor knows, whoever defined it. */
     List<DomainStatus> listDomains();
 
+    /**
+     * The domains that run now (running or paused). The HA agent asks this every round, so an implementation
+     * should answer it without looking at every stopped domain.
+     */
+    default List<DomainStatus> activeDomains() {
+        return listDomains().stream().filter(d -> d.state().active()).toList();
+    }
+
     Optional<DomainStatus> domain(String name);
 
     /** Defines (or redefines, when the name exists) a persistent domain; leaves its run state alone. */

@@ -442,8 +442,8 @@ public final class HaAgentActor {
 
     private Set<Integer> listRunning() {
         Set<Integer> out = new HashSet<>();
-        for (DomainStatus d : s.hypervisor().listDomains()) {
-            if (d.state().active()) Guest.vmidOfDomain(d.name()).ifPresent(out::add);
+        for (DomainStatus d : s.hypervisor().activeDomains()) {
+            Guest.vmidOfDomain(d.name()).ifPresent(out::add);
         }
         return out;
     }

@@ -75,6 +75,15 @@ public final class QemuAndLxcHypervisor implements Hypervisor {
     }
 
     @Override
+    public List<DomainStatus> activeDomains() {
+        List<DomainStatus> all = new ArrayList<>(vms.activeDomains());
+        if (containers != null) {
+            all.addAll(containers.activeDomains());
+        }
+        return all;
+    }
+
+    @Override
     public Optional<DomainStatus> domain(String name) {
         return owner(name).domain(name);
     }

@@ -102,6 +102,23 @@ class LibvirtHypervisorTest {
     }
 
     @Test
+    void activeDomainsAreTheRunningAndPausedOnesOnly() {
+        hv.define(Specs.simple("vm-100", 100));
+        hv.define(Specs.simple("vm-101", 101));
+        hv.define(Specs.simple("vm-102", 102));
+        assertThat(hv.activeDomains()).isEmpty();
+        hv.start("vm-101");
+        hv.start("vm-102");
+        hv.suspend("vm-102");
+        assertThat(hv.activeDomains()).extracting(DomainStatus::name).containsExactlyInAnyOrder("vm-101", "vm-102");
+        assertThat(hv.activeDomains()).extracting(DomainStatus::state)
+                .containsExactlyInAnyOrder(RunState.RUNNING, RunState.PAUSED);
+        hv.stop("vm-101");
+        assertThat(hv.activeDomains()).extracting(DomainStatus::name).containsExactly("vm-102");
+        assertThat(hv.listDomains()).hasSize(3);
+    }
+
+    @Test
     void definedDomainCarriesFabricMetadataAndRedefineKeepsIdentity() {
         hv.define(Specs.simple("vm-100", 100));
         String uuid = hv.domain("vm-100").orElseThrow().uuid();
