@@ -67,21 +67,22 @@ public final class QemuAndLxcHypervisor implements Hypervisor {
 
     @Override
     public List<DomainStatus> listDomains() {
-        List<DomainStatus> all = new ArrayList<>(vms.listDomains());
-        if (containers != null) {
-            all.addAll(containers.listDomains());
-        }
-        return all;
+        return fromBoth(Hypervisor::listDomains);
     }
 
     @Override
     public List<DomainStatus> activeDomains() {
-        List<DomainStatus> all = new ArrayList<>(vms.activeDomains());
+        return fromBoth(Hypervisor::activeDomains);
+    }
+
+    private List<DomainStatus> fromBoth(java.util.function.Function<Hypervisor, List<DomainStatus>> list) {
+        List<DomainStatus> all = new ArrayList<>(list.apply(vms));
         if (containers != null) {
-            all.addAll(containers.activeDomains());
+            all.addAll(list.apply(containers));
         }
         return all;
     }
+
 
     @Override
     public Optional<DomainStatus> domain(String name) {
