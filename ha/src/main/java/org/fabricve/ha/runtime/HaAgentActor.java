@@ -34,6 +34,7 @@ import org.fabricve.core.task.TaskRecord;
 import org.fabricve.core.task.Upid;
 import org.fabricve.ha.agent.AgentState;
 import org.fabricve.ha.agent.HostAction;
+import org.fabricve.ha.agent.ListingGate;
 import org.fabricve.ha.agent.LocalAgent;
 import org.fabricve.ha.lease.FenceQuorum;
 import org.fabricve.ha.manager.CommandResult;
@@ -133,6 +134,8 @@ public final class HaAgentActor {
     private ManagerReply lastOrders;
     private long lastRenewal = Long.MIN_VALUE;
     private final Set<Sid> busy = new HashSet<>();
+    /** Finished orders count once a listing begun after them is in (see {@link ListingGate}). */
+    private ListingGate gate = ListingGate.EMPTY;
     private boolean left;
     /** No renewal announces this generation while a guest an earlier one managed may still run here. */
     private boolean bootFenced;
@@ -176,19 +179,14 @@ public final class HaAgentActor {
                 .onMessage(Tick.class, m -> tick())
                 .onMessage(Listed.class, m -> {
                     listing = false;
-                    if (m.running() == null) {
-                        running = Set.of();
-                        return Behaviors.same();
-                    }
-                    Map<Integer, Sid> byVmid = new HashMap<>();
-                    agent.managed().forEach(sid -> byVmid.put(sid.vmid(), sid));
-                    Set<Sid> now = new HashSet<>();
-                    for (int vmid : m.running()) now.add(byVmid.getOrDefault(vmid, new Sid(Sid.Type.VM, vmid)));
-                    running = Set.copyOf(now);
-                    if (!bootFenced && running.stream().noneMatch(agent.managed()::contains)) {
-                        bootFenced = true;
-                        LOG.info("node {}: no HA guest of an earlier generation runs here; renewing generation {}",
-                                s.node(), agent.generation());
+                    ListingGate.Released released = gate.listingDone(onListed(m));
+                    gate = released.gate();
+                    if (!released.results().isEmpty()) {
+                        released.results().forEach(d -> agent = LocalAgent.completed(agent, d.generation(), d.result()));
+                        // between renewals: the manager learns the outcome up to a renewal period sooner
+                        if (agent.holdsLease() && !left) {
+                            s.manager().tell(new HaManagerEntity.Report(LocalAgent.report(agent, running, false), ctx.getSelf()));
+                        }
                     }
                     return Behaviors.same();
                 })
@@ -212,7 +210,7 @@ public final class HaAgentActor {
                     return Behaviors.same();
                 })
                 .onMessage(Done.class, m -> {
-                    agent = LocalAgent.completed(agent, m.generation(), m.result());
+                    gate = gate.finished(new ListingGate.Finished(m.generation(), m.result()));
                     return Behaviors.same();
                 })
                 .onMessage(ActionOver.class, m -> {
@@ -234,10 +232,30 @@ public final class HaAgentActor {
                 .build();
     }
 
+    /** Takes the listing in; false when the hypervisor could not list. */
+    private boolean onListed(Listed m) {
+        if (m.running() == null) {
+            running = Set.of();
+            return false;
+        }
+        Map<Integer, Sid> byVmid = new HashMap<>();
+        agent.managed().forEach(sid -> byVmid.put(sid.vmid(), sid));
+        Set<Sid> now = new HashSet<>();
+        for (int vmid : m.running()) now.add(byVmid.getOrDefault(vmid, new Sid(Sid.Type.VM, vmid)));
+        running = Set.copyOf(now);
+        if (!bootFenced && running.stream().noneMatch(agent.managed()::contains)) {
+            bootFenced = true;
+            LOG.info("node {}: no HA guest of an earlier generation runs here; renewing generation {}",
+                    s.node(), agent.generation());
+        }
+        return true;
+    }
+
     private Behavior<Command> tick() {
         if (left) return Behaviors.same();
         if (!listing) {
             listing = true;
+            gate = gate.listingStarted();
             CompletableFuture.supplyAsync(this::listRunning, s.blocking()).whenComplete((set, failure) ->
                     ctx.getSelf().tell(new Listed(failure == null ? set : null)));
         }

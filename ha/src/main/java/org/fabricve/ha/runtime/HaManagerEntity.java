@@ -15,6 +15,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
@@ -27,6 +28,7 @@ import org.fabricve.core.FabricSerializable;
 import org.fabricve.ha.env.HaEnvironment;
 import org.fabricve.ha.env.ManagerService;
 import org.fabricve.ha.lease.FenceQuorum;
+import org.fabricve.ha.manager.CommandResult;
 import org.fabricve.ha.manager.CrmCommand;
 import org.fabricve.ha.manager.HaEvent;
 import org.fabricve.ha.manager.HaManager;
@@ -142,10 +144,19 @@ public final class HaManagerEntity extends EventSourcedBehavior<HaManagerEntity.
     /** MoveHome asks per guest in flight: one more each round, up to this many, each waiting this many rounds. */
     private static final int MOVE_ASKS = 4;
     private final Map<Sid, Integer> moveAsksInFlight = new HashMap<>();
+    /**
+     * How soon an extra round follows news that lets a service go on (a home moved, a node reported results):
+     * waiting for the next regular round would add up to a round per step of a recovery.
+     */
+    static final Duration SOON = Duration.ofMillis(20);
+    private static final String SOON_KEY = "round-soon";
+    private final TimerScheduler<Command> timers;
+    private final Map<String, Map<Long, CommandResult>> resultsSeen = new HashMap<>();
 
-    private HaManagerEntity(ActorContext<Command> ctx, Settings settings) {
+    private HaManagerEntity(ActorContext<Command> ctx, TimerScheduler<Command> timers, Settings settings) {
         super(PERSISTENCE_ID, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
         this.ctx = ctx;
+        this.timers = timers;
         this.settings = settings;
         this.managerTimings = ownClockProofOff(settings.timings());
     }
@@ -168,7 +179,7 @@ public final class HaManagerEntity extends EventSourcedBehavior<HaManagerEntity.
             ctx.getSystem().receptionist().tell(Receptionist.subscribe(HaKeys.ACCEPTORS, listings));
             return Behaviors.withTimers(timers -> {
                 timers.startTimerWithFixedDelay(new Round(), Duration.ofMillis(settings.timings().roundMillis()));
-                return new HaManagerEntity(ctx, settings);
+                return new HaManagerEntity(ctx, timers, settings);
             });
         });
     }
@@ -219,13 +230,24 @@ public final class HaManagerEntity extends EventSourcedBehavior<HaManagerEntity.
                     // would make it fence itself for nothing
                     if (service == null || service.state().node(c.report().node()) == null) return Effect().none();
                     Optional<ManagerReply> reply = service.receive(c.report());
+                    if (reply.isPresent() && reply.get().leaseAccepted() && newResults(c.report())) roundSoon();
                     reply.ifPresent(r -> outbox.add(() -> c.replyTo().tell(new HaAgentActor.Orders(withoutPendingMoves(r), c.report().generation()))));
                     return flush();
                 })
                 .onCommand(Silence.class, (s, c) -> {
                     Map<String, FenceQuorum> answers = c.closed() ? closes : probes;
                     FenceQuorum open = answers.get(c.node());
-                    if (open != null && open.generation() == c.generation()) answers.put(c.node(), open.answered(c.member(), c.silentMillis()));
+                    if (open == null || open.generation() != c.generation()) return Effect().none();
+                    FenceQuorum now = open.answered(c.member(), c.silentMillis());
+                    answers.put(c.node(), now);
+                    // each step of the proof goes on as soon as its answers are in, not at the next round
+                    long bound = settings.timings().fenceBoundMillis();
+                    if (!c.closed() && !closes.containsKey(c.node()) && now.proven(voters(), bound)) {
+                        closes.put(c.node(), FenceQuorum.open(c.node(), c.generation()));
+                        queryAcceptors(c.node(), c.generation(), true);
+                    } else if (c.closed() && now.proven(voters(), bound) && !open.proven(voters(), bound)) {
+                        roundSoon(); // the round recovers the node's services
+                    }
                     return Effect().none();
                 })
                 .onCommand(AgentsListed.class, (s, c) -> {
@@ -244,7 +266,11 @@ public final class HaManagerEntity extends EventSourcedBehavior<HaManagerEntity.
                 .onCommand(Moved.class, (s, c) -> {
                     int left = moveAsksInFlight.merge(c.sid(), -1, Integer::sum);
                     if (left <= 0) moveAsksInFlight.remove(c.sid());
-                    if (c.ok() && c.to().equals(pendingMoves.get(c.sid()))) pendingMoves.remove(c.sid());
+                    if (c.ok() && c.to().equals(pendingMoves.get(c.sid()))) {
+                        pendingMoves.remove(c.sid());
+                        LOG.info("HA: home of {} moved to {}", c.sid(), c.to());
+                        roundSoon(); // its held-back start order can go out now
+                    }
                     else if (!c.ok() && left <= 0) LOG.warn("moving the home of {} to {} failed, retrying: {}", c.sid(), c.to(), c.message());
                     return Effect().none();
                 })
@@ -282,6 +308,17 @@ public final class HaManagerEntity extends EventSourcedBehavior<HaManagerEntity.
                     return Effect().none();
                 })
                 .build();
+    }
+
+    /** One extra round shortly, however many reasons for it arrive meanwhile. */
+    private void roundSoon() {
+        if (!timers.isTimerActive(SOON_KEY)) timers.startSingleTimer(SOON_KEY, new Round(), SOON);
+    }
+
+    /** Whether the node reports results the manager has not seen from it yet (a round acts on them). */
+    private boolean newResults(NodeReport report) {
+        Map<Long, CommandResult> before = resultsSeen.put(report.node(), report.results());
+        return !report.results().isEmpty() && !report.results().equals(before);
     }
 
     private Effect<FabricSerializable, State> answer(ActorRef<Answer> to, Answer a) {
@@ -326,9 +363,13 @@ public final class HaManagerEntity extends EventSourcedBehavior<HaManagerEntity.
             if (close != null && close.generation() != ns.generation()) closes.remove(node);
             boolean closing = closes.containsKey(node) || probe.proven(voters, bound);
             if (closing) closes.putIfAbsent(node, FenceQuorum.open(node, ns.generation()));
-            for (ActorRef<LeaseAcceptorActor.Command> a : acceptors) {
-                a.tell(new LeaseAcceptorActor.Query(node, ns.generation(), closing, ctx.getSelf()));
-            }
+            queryAcceptors(node, ns.generation(), closing);
+        }
+    }
+
+    private void queryAcceptors(String node, long generation, boolean close) {
+        for (ActorRef<LeaseAcceptorActor.Command> a : acceptors) {
+            a.tell(new LeaseAcceptorActor.Query(node, generation, close, ctx.getSelf()));
         }
     }
 
