@@ -1,11 +1,14 @@
 # Sourced by the cluster benchmark scripts: a Cassandra node and members on loopback in a temp dir.
-# Needs ROOT (the checkout, built) and say(); sets TMP and PIDS; cleans everything up on exit.
+# Needs ROOT (the checkout, built) and say(); sets TMP and PIDS; cleans everything up on exit
+# (FABRIC_BENCH_LOGS=DIR: the members' logs are copied there first).
 TMP=$(mktemp -d /tmp/fabric-bench.XXXXXX)
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
   FABRIC_CASSANDRA_DIR="$TMP/cassandra" bash "$ROOT/scripts/cassandra.sh" stop >/dev/null 2>&1 || true
+  # FABRIC_BENCH_LOGS=DIR keeps the members' logs of the last run (the timeline behind a figure)
+  if [ -n "${FABRIC_BENCH_LOGS:-}" ]; then mkdir -p "$FABRIC_BENCH_LOGS" && cp "$TMP"/*.log "$FABRIC_BENCH_LOGS"/ 2>/dev/null || true; fi
   rm -rf "$TMP"
 }
 trap cleanup EXIT

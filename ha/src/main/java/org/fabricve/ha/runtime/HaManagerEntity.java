@@ -152,6 +152,10 @@ public final class HaManagerEntity extends EventSourcedBehavior<HaManagerEntity.
     private static final String SOON_KEY = "round-soon";
     private final TimerScheduler<Command> timers;
     private final Map<String, Map<Long, CommandResult>> resultsSeen = new HashMap<>();
+    private final Map<String, SentOrders> sentOrders = new HashMap<>();
+
+    private record SentOrders(HaAgentActor.Orders orders, long at) {
+    }
 
     private HaManagerEntity(ActorContext<Command> ctx, TimerScheduler<Command> timers, Settings settings) {
         super(PERSISTENCE_ID, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
@@ -231,7 +235,7 @@ public final class HaManagerEntity extends EventSourcedBehavior<HaManagerEntity.
                     if (service == null || service.state().node(c.report().node()) == null) return Effect().none();
                     Optional<ManagerReply> reply = service.receive(c.report());
                     if (reply.isPresent() && reply.get().leaseAccepted() && newResults(c.report())) roundSoon();
-                    reply.ifPresent(r -> outbox.add(() -> c.replyTo().tell(new HaAgentActor.Orders(withoutPendingMoves(r), c.report().generation()))));
+                    reply.ifPresent(r -> tellOrders(c.replyTo(), new HaAgentActor.Orders(withoutPendingMoves(r), c.report().generation())));
                     return flush();
                 })
                 .onCommand(Silence.class, (s, c) -> {
@@ -308,6 +312,20 @@ public final class HaManagerEntity extends EventSourcedBehavior<HaManagerEntity.
                     return Effect().none();
                 })
                 .build();
+    }
+
+    /**
+     * Queues orders for a node's agent, unless the same orders went to it less than half a round period ago: the
+     * extra rounds and the reports between renewals of a recovery then tell only the nodes whose orders changed,
+     * while every regular round (a full period apart) still tells every node, so a lost message costs one round.
+     */
+    private void tellOrders(ActorRef<HaAgentActor.Command> agent, HaAgentActor.Orders orders) {
+        long now = LeaseAcceptorActor.now();
+        String node = orders.reply().node();
+        SentOrders last = sentOrders.get(node);
+        if (last != null && last.orders().equals(orders) && now - last.at() < settings.timings().roundMillis() / 2) return;
+        sentOrders.put(node, new SentOrders(orders, now));
+        outbox.add(() -> agent.tell(orders));
     }
 
     /** One extra round shortly, however many reasons for it arrive meanwhile. */
@@ -467,7 +485,7 @@ public final class HaManagerEntity extends EventSourcedBehavior<HaManagerEntity.
         public void send(ManagerReply orders) {
             ActorRef<HaAgentActor.Command> agent = agents.get(orders.node());
             NodeStatus ns = service.state().node(orders.node());
-            if (agent != null && ns != null) outbox.add(() -> agent.tell(new HaAgentActor.Orders(withoutPendingMoves(orders), ns.generation())));
+            if (agent != null && ns != null) tellOrders(agent, new HaAgentActor.Orders(withoutPendingMoves(orders), ns.generation()));
         }
 
         @Override
