@@ -90,7 +90,7 @@ public final class LoadTest implements Callable<Integer> {
             + "(e.g. local:vztmpl/busybox-fabric_amd64.tar.gz) and start them (a real host's running containers)")
     String ostemplate;
 
-    @Option(names = "--keep", description = "read, scale: keep the guests it created")
+    @Option(names = "--keep", description = "read, scale, failover: keep the guests it created")
     boolean keep;
 
     @Option(names = "--hosts", description = "scale: spread the guests over the first M nodes of GET /nodes "

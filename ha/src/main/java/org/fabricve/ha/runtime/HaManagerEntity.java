@@ -148,7 +148,7 @@ public final class HaManagerEntity extends EventSourcedBehavior<HaManagerEntity.
      * How soon an extra round follows news that lets a service go on (a home moved, a node reported results):
      * waiting for the next regular round would add up to a round per step of a recovery.
      */
-    static final Duration SOON = Duration.ofMillis(20);
+    private static final Duration SOON = Duration.ofMillis(20);
     private static final String SOON_KEY = "round-soon";
     private final TimerScheduler<Command> timers;
     private final Map<String, Map<Long, CommandResult>> resultsSeen = new HashMap<>();
