@@ -19,7 +19,9 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -37,6 +39,7 @@ import org.fabricve.gateway.security.TicketAuthority;
 import org.fabricve.node.AgentDirectory;
 import org.fabricve.node.ClusterHealth;
 import org.fabricve.node.ClusterNodesEntity;
+import org.fabricve.node.DemandFirstAllocation;
 import org.fabricve.node.FabricServices;
 import org.fabricve.node.GuestEntity;
 import org.fabricve.node.NodeAgent;
@@ -121,10 +124,13 @@ public final class FabricNode implements AutoCloseable {
 
             ClusterSharding sharding = ClusterSharding.get(system);
             AgentDirectory agents = AgentDirectory.start(system);
-            sharding.init(Entity.of(NodeEntity.TYPE_KEY, ctx -> NodeEntity.create(ctx.getEntityId(), clock)));
-            sharding.init(Entity.of(StorageEntity.TYPE_KEY, ctx -> StorageEntity.create(ctx.getEntityId(), clock)));
+            sharding.init(Entity.of(NodeEntity.TYPE_KEY, ctx -> NodeEntity.create(ctx.getEntityId(), clock))
+                    .withAllocationStrategy(demandFirst(system, sharding)));
+            sharding.init(Entity.of(StorageEntity.TYPE_KEY, ctx -> StorageEntity.create(ctx.getEntityId(), clock))
+                    .withAllocationStrategy(demandFirst(system, sharding)));
             sharding.init(Entity.of(ClusterNodesEntity.TYPE_KEY,
-                    ctx -> ClusterNodesEntity.create(ctx.getEntityId(), clock)));
+                    ctx -> ClusterNodesEntity.create(ctx.getEntityId(), clock))
+                    .withAllocationStrategy(demandFirst(system, sharding)));
 
             ClusterViewUpdater.ReadSide readSide = ClusterViewUpdater.start(system, feed).toCompletableFuture()
                     .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -133,7 +139,8 @@ public final class FabricNode implements AutoCloseable {
             ClusterHealth health = ClusterHealth.start(system, view, settings.nodeName());
             // after health: a guest entity persists only while its member is quorate
             sharding.init(Entity.of(GuestEntity.TYPE_KEY,
-                    ctx -> GuestEntity.create(Integer.parseInt(ctx.getEntityId()), agents, clock, health::quorate)));
+                    ctx -> GuestEntity.create(Integer.parseInt(ctx.getEntityId()), agents, clock, health::quorate))
+                    .withAllocationStrategy(demandFirst(system, sharding)));
             FabricServices services = new FabricServices(system, sharding, view, agents, health, settings.nodeName(),
                     clock, askTimeout);
 
@@ -300,6 +307,13 @@ public final class FabricNode implements AutoCloseable {
 
     public Optional<NodeCertificate> certificate() {
         return Optional.ofNullable(certificate);
+    }
+
+    /** One per entity type: each coordinator keeps its own count of pending placements. */
+    private static DemandFirstAllocation demandFirst(ActorSystem<?> system, ClusterSharding sharding) {
+        return new DemandFirstAllocation(Adapter.toClassic(system),
+                sharding.defaultShardAllocationStrategy(ClusterShardingSettings.create(system)),
+                system.settings().config().getDuration("fabric.sharding.unasked-allocation-delay"));
     }
 
     public FabricServices services() {

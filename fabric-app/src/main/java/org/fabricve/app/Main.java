@@ -15,6 +15,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        CommonPoolFloor.apply();
         System.exit(new CommandLine(new Main()).execute(args));
     }
 }

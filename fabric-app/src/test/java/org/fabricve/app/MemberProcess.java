@@ -47,6 +47,10 @@ final class MemberProcess implements AutoCloseable {
                 ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx384m", "-XX:TieredStopAtLevel=1"));
         cmd.addAll(jvmSettings);
+        // FABRIC_BENCH_JFR=1: a flight recording per member, written to its data directory when it exits
+        if ("1".equals(System.getenv("FABRIC_BENCH_JFR"))) {
+            cmd.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + data.resolve("member.jfr"));
+        }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "up",
                 "--node", node, "--data-dir", data.toString(),
                 "--api-port", Integer.toString(API_PORT), "--cluster-port", Integer.toString(CLUSTER_PORT),

@@ -6,10 +6,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -42,6 +45,8 @@ public final class FabricServices {
     private final String localNode;
     private final Clock clock;
     private final Duration askTimeout;
+    /** How long one ask for a task's end waits before it is asked again (a waiter may die with its entity). */
+    private static final Duration TASK_WAIT_SLICE = Duration.ofSeconds(2);
     private final long processStart;
     private final AtomicLong taskCounter = new AtomicLong();
 
@@ -250,23 +255,30 @@ public final class FabricServices {
     public CompletionStage<GuestState> awaitTask(int vmid, String upid, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         CompletableFuture<GuestState> result = new CompletableFuture<>();
-        pollTask(vmid, upid, deadline, result);
+        awaitTaskUntil(vmid, upid, deadline, result);
         return result;
     }
 
-    private void pollTask(int vmid, String upid, long deadline, CompletableFuture<GuestState> result) {
-        guest(vmid).whenComplete((state, failure) -> {
-            if (failure != null) {
-                result.completeExceptionally(failure);
-            } else if (state.task(upid).map(t -> !t.running()).orElse(true)) {
-                result.complete(state);
-            } else if (System.nanoTime() > deadline) {
-                result.completeExceptionally(new java.util.concurrent.TimeoutException("task " + upid + " still running"));
-            } else {
-                system.scheduler().scheduleOnce(Duration.ofMillis(20), () -> pollTask(vmid, upid, deadline, result),
-                        system.executionContext());
-            }
-        });
+    /**
+     * The entity answers when the task ends. Its waiter dies with its incarnation (a shard moved, a member left),
+     * so the ask is bounded by {@link #TASK_WAIT_SLICE} and asked again until the deadline: a lost waiter costs at
+     * most a slice, where polling cost an ask every few milliseconds for as long as the task ran.
+     */
+    private void awaitTaskUntil(int vmid, String upid, long deadline, CompletableFuture<GuestState> result) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            result.completeExceptionally(new TimeoutException("task " + upid + " still running"));
+            return;
+        }
+        Duration slice = Duration.ofNanos(Math.min(left, TASK_WAIT_SLICE.toNanos()));
+        guestRef(vmid).ask((ActorRef<GuestState> r) -> new GuestEntity.AwaitTask(upid, r), slice)
+                .whenComplete((state, failure) -> {
+                    Throwable cause = failure instanceof CompletionException ce && ce.getCause() != null
+                            ? ce.getCause() : failure;
+                    if (cause == null) result.complete(state);
+                    else if (cause instanceof TimeoutException) awaitTaskUntil(vmid, upid, deadline, result);
+                    else result.completeExceptionally(cause);
+                });
     }
 
     private EntityRef<GuestEntity.Command> guestRef(int vmid) {

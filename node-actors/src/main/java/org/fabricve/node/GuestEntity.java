@@ -2,8 +2,11 @@ package org.fabricve.node;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -56,6 +59,12 @@ public final class GuestEntity extends EventSourcedBehavior<GuestEntity.Command,
     public record Get(ActorRef<GuestState> replyTo) implements Command {}
 
     /**
+     * Answers with the guest's state once the task {@code upid} no longer runs, at once if it is over or unknown.
+     * The waiter lives in this incarnation only: a caller whose ask times out asks again (see FabricServices).
+     */
+    public record AwaitTask(String upid, ActorRef<GuestState> replyTo) implements Command {}
+
+    /**
      * The agent's outcome of the running task; {@code runningConfig}: after a config change of a running guest,
      * what its domain now runs with.
      */
@@ -93,6 +102,8 @@ public final class GuestEntity extends EventSourcedBehavior<GuestEntity.Command,
     private final Clock clock;
     private final BooleanSupplier quorate;
     private final ActorContext<Command> context;
+    /** Who waits for which running task: answered after the event that ends it is journalled. */
+    private final Map<String, List<ActorRef<GuestState>>> taskWaiters = new HashMap<>();
 
     private GuestEntity(ActorContext<Command> context, int vmid, AgentDirectory agents, Clock clock,
                         BooleanSupplier quorate) {
@@ -155,6 +166,11 @@ public final class GuestEntity extends EventSourcedBehavior<GuestEntity.Command,
                         GuestDecider.changeConfig(state, vmid, c.basedOn(), c.target(), c.newVolumes(), c.upid()),
                         c.upid()))
                 .onCommand(Get.class, (state, c) -> Effect().none().thenReply(c.replyTo(), s -> s))
+                .onCommand(AwaitTask.class, (state, c) -> {
+                    if (taskOver(state, c.upid())) return Effect().none().thenReply(c.replyTo(), s -> s);
+                    taskWaiters.computeIfAbsent(c.upid(), k -> new ArrayList<>()).add(c.replyTo());
+                    return Effect().none();
+                })
                 .onCommand(ReportResult.class, (state, c) -> {
                     if (!quorate.getAsBoolean()) {
                         // kept, not lost: the task stays active until its outcome is journalled
@@ -174,6 +190,7 @@ public final class GuestEntity extends EventSourcedBehavior<GuestEntity.Command,
                         return Effect().none().thenReply(c.replyTo(), s -> new Rejected(r.rejection()));
                     }
                     return Effect().persist(((Decision.Accept) d).events())
+                            .thenRun(this::releaseTaskWaiters)
                             .thenReply(c.replyTo(), s -> new Accepted(""));
                 })
                 .onCommand(Wake.class, (state, c) -> Effect().none())
@@ -196,15 +213,31 @@ public final class GuestEntity extends EventSourcedBehavior<GuestEntity.Command,
             return Effect().none().thenReply(replyTo, s -> new Rejected(NO_QUORUM));
         }
         return Effect().persist(((Decision.Accept) decision).events())
+                .thenRun(this::releaseTaskWaiters)
                 .thenRun(this::dispatch)
                 .thenReply(replyTo, s -> new Accepted(upid.format()));
     }
 
     private Effect<GuestEvent, GuestState> persist(Decision decision) {
         if (decision instanceof Decision.Accept a && !a.events().isEmpty()) {
-            return Effect().persist(a.events());
+            return Effect().persist(a.events()).thenRun(this::releaseTaskWaiters);
         }
         return Effect().none();
+    }
+
+    private static boolean taskOver(GuestState state, String upid) {
+        return state.task(upid).map(t -> !t.running()).orElse(true);
+    }
+
+    private void releaseTaskWaiters(GuestState state) {
+        if (taskWaiters.isEmpty()) return;
+        for (var it = taskWaiters.entrySet().iterator(); it.hasNext(); ) {
+            var waiting = it.next();
+            if (taskOver(state, waiting.getKey())) {
+                waiting.getValue().forEach(w -> w.tell(state));
+                it.remove();
+            }
+        }
     }
 
     private void dispatch(GuestState state) {
