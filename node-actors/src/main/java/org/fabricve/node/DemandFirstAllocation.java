@@ -4,15 +4,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.cluster.sharding.ShardCoordinator;
+import org.apache.pekko.dispatch.ExecutionContexts;
+import org.apache.pekko.dispatch.Futures;
 import scala.collection.immutable.IndexedSeq;
+import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
+import scala.concurrent.Promise;
 import scala.jdk.javaapi.CollectionConverters;
-import scala.jdk.javaapi.FutureConverters;
 
 /**
  * Pekko's shard allocation, with the shards somebody waits for placed first.
@@ -28,6 +30,7 @@ import scala.jdk.javaapi.FutureConverters;
  */
 public final class DemandFirstAllocation implements ShardCoordinator.StartableAllocationStrategy {
 
+    private static final ExecutionContext ON_THE_CALLERS_THREAD = ExecutionContexts.fromExecutor(Runnable::run);
     private final ActorSystem system;
     private final ShardCoordinator.ShardAllocationStrategy delegate;
     private final Duration unaskedDelay;
@@ -52,20 +55,22 @@ public final class DemandFirstAllocation implements ShardCoordinator.StartableAl
     public Future<ActorRef> allocateShard(ActorRef requester, String shardId,
                                           scala.collection.immutable.Map<ActorRef, IndexedSeq<String>> current) {
         if (asked(requester, current)) return delegate.allocateShard(requester, shardId, current);
-        CompletableFuture<ActorRef> late = new CompletableFuture<>();
-        FutureConverters.asJava(delegate.allocateShard(requester, shardId, withPending(current, pending)))
-                .whenComplete((region, failure) -> {
-                    if (failure != null) {
-                        late.completeExceptionally(failure);
-                        return;
-                    }
-                    pending.merge(region, 1, Integer::sum);
-                    system.scheduler().scheduleOnce(unaskedDelay, () -> {
-                        pending.computeIfPresent(region, (r, n) -> n > 1 ? n - 1 : null);
-                        late.complete(region);
-                    }, system.dispatcher());
-                });
-        return FutureConverters.asScala(late);
+        Promise<ActorRef> late = Futures.promise();
+        // on the caller's thread: the default strategy answers at once, and the count must be up before the next request
+        delegate.allocateShard(requester, shardId, withPending(current, pending)).onComplete(chosen -> {
+            if (chosen.isFailure()) {
+                late.failure(chosen.failed().get());
+                return null;
+            }
+            ActorRef region = chosen.get();
+            pending.merge(region, 1, Integer::sum);
+            system.scheduler().scheduleOnce(unaskedDelay, () -> {
+                pending.computeIfPresent(region, (r, n) -> n > 1 ? n - 1 : null);
+                late.success(region);
+            }, system.dispatcher());
+            return null;
+        }, ON_THE_CALLERS_THREAD);
+        return late.future();
     }
 
     @Override
