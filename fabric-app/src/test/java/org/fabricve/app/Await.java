@@ -9,6 +9,11 @@ final class Await {
     private Await() {}
 
     static <T> T until(Duration timeout, String what, Supplier<T> probe) {
+        return until(timeout, Duration.ofMillis(20), what, probe);
+    }
+
+    /** {@code period}: how long to wait between probes, for probes that cost what they measure. */
+    static <T> T until(Duration timeout, Duration period, String what, Supplier<T> probe) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Throwable last = null;
         while (System.nanoTime() < deadline) {
@@ -21,7 +26,7 @@ final class Await {
                 last = e;
             }
             try {
-                Thread.sleep(20);
+                Thread.sleep(period.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted while waiting for " + what, e);

@@ -104,7 +104,7 @@ class HaFailoverBenchmark {
             Map<String, Long> recoveredAfter = new TreeMap<>();
             // polled every 100 ms, not Await's 20 ms: the status of 300 services 50 times a second took a survivor's
             // CPU (and the test JVM's) from the recovery it measures; a figure is late by at most one period
-            pollUntil(SETTLE, Duration.ofMillis(100), "n3's " + lost.size() + " guests started on survivors", () -> {
+            Await.until(SETTLE, Duration.ofMillis(100), "n3's " + lost.size() + " guests started on survivors", () -> {
                 Map<String, String> s = startedQuietly(n1);
                 long now = (System.nanoTime() - t0) / 1_000_000;
                 for (String sid : lost) {
@@ -161,15 +161,6 @@ class HaFailoverBenchmark {
             }
         }
         return out;
-    }
-
-    private static void pollUntil(Duration timeout, Duration period, String what, java.util.function.BooleanSupplier done)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            Thread.sleep(period.toMillis());
-        }
     }
 
     private static Map<String, String> startedQuietly(ApiClient api) {
