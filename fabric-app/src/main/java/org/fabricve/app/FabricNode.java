@@ -21,6 +21,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.ShardCoordinator;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -37,11 +38,13 @@ import org.fabricve.gateway.security.NodeCertificate;
 import org.fabricve.gateway.security.RootCredentials;
 import org.fabricve.gateway.security.TicketAuthority;
 import org.fabricve.node.AgentDirectory;
+import org.fabricve.node.AwayFromHostAllocation;
 import org.fabricve.node.ClusterHealth;
 import org.fabricve.node.ClusterNodesEntity;
 import org.fabricve.node.DemandFirstAllocation;
 import org.fabricve.node.FabricServices;
 import org.fabricve.node.GuestEntity;
+import org.fabricve.node.HostedGuestShards;
 import org.fabricve.node.NodeAgent;
 import org.fabricve.node.NodeEntity;
 import org.fabricve.node.StorageEntity;
@@ -140,7 +143,8 @@ public final class FabricNode implements AutoCloseable {
             // after health: a guest entity persists only while its member is quorate
             sharding.init(Entity.of(GuestEntity.TYPE_KEY,
                     ctx -> GuestEntity.create(Integer.parseInt(ctx.getEntityId()), agents, clock, health::quorate))
-                    .withAllocationStrategy(demandFirst(system, sharding)));
+                    .withMessageExtractor(HostedGuestShards.get(system).<GuestEntity.Command>extractor())
+                    .withAllocationStrategy(guestAllocation(system, sharding)));
             FabricServices services = new FabricServices(system, sharding, view, agents, health, settings.nodeName(),
                     clock, askTimeout);
 
@@ -311,9 +315,21 @@ public final class FabricNode implements AutoCloseable {
 
     /** One per entity type: each coordinator keeps its own count of pending placements. */
     private static DemandFirstAllocation demandFirst(ActorSystem<?> system, ClusterSharding sharding) {
-        return new DemandFirstAllocation(Adapter.toClassic(system),
-                sharding.defaultShardAllocationStrategy(ClusterShardingSettings.create(system)),
+        return demandFirst(system, sharding.defaultShardAllocationStrategy(ClusterShardingSettings.create(system)));
+    }
+
+    private static DemandFirstAllocation demandFirst(ActorSystem<?> system, ShardCoordinator.ShardAllocationStrategy placement) {
+        return new DemandFirstAllocation(Adapter.toClassic(system), placement,
                 system.settings().config().getDuration("fabric.sharding.unasked-allocation-delay"));
+    }
+
+    /** Guests' entities: demand first, and away from the members that run the guests. */
+    private static DemandFirstAllocation guestAllocation(ActorSystem<?> system, ClusterSharding sharding) {
+        HostedGuestShards hosted = HostedGuestShards.get(system);
+        return demandFirst(system, new AwayFromHostAllocation(Adapter.toClassic(system),
+                sharding.defaultShardAllocationStrategy(ClusterShardingSettings.create(system)), hosted::byMember,
+                system.settings().config().getInt("fabric.sharding.guest-moves-per-rebalance"),
+                system.settings().config().getDuration("fabric.sharding.guest-moves-quiet-after-membership-change")));
     }
 
     public FabricServices services() {

@@ -10,12 +10,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
 import org.fabricve.core.guest.GuestOperation;
 import org.fabricve.core.guest.GuestState;
 import org.fabricve.core.guest.Rejection;
 import org.fabricve.node.GuestEntity;
+import org.fabricve.node.HostedGuestShards;
 import org.fabricve.persistence.JournalStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -180,6 +186,53 @@ class ClusterMembershipTest {
 
     @Test
     @Order(4)
+    void anHaGuestsEntityIsKeptOffTheMemberThatRunsTheGuest() throws Exception {
+        api1.runTask("pve1", "/nodes/pve1/qemu", params("vmid", "120", "memory", "64"));
+        assertThat(api1.post("/cluster/ha/resources", params("sid", "vm:120", "state", "started")).status()).isEqualTo(200);
+        Await.until(SETTLE, "vm:120 runs on pve1 and its entity lives on another member", () ->
+                haService(api1, "vm:120").equals("pve1:started") && entityMemberOf(120).filter(m -> !m.equals("pve1")).isPresent());
+
+        // the guest moves onto the member that holds its entity: the entity moves away again
+        String holder = entityMemberOf(120).orElseThrow();
+        assertThat(api2.post("/cluster/ha/resources/vm:120/migrate", params("node", holder)).status()).isEqualTo(200);
+        Await.until(SETTLE, "vm:120 runs on " + holder + " and its entity lives on another member", () ->
+                haService(api1, "vm:120").equals(holder + ":started")
+                        && entityMemberOf(120).filter(m -> !m.equals(holder)).isPresent());
+        assertThat(api3.get("/nodes/" + holder + "/qemu/120/status/current").data().path("status").asText()).isEqualTo("running");
+
+        // out of the way of the tests that follow: no HA, guest stopped
+        assertThat(api1.delete("/cluster/ha/resources/vm:120").status()).isEqualTo(200);
+        Await.until(SETTLE, "vm:120 is no HA resource", () -> haService(api1, "vm:120").isEmpty());
+        api1.runTask(holder, "/nodes/" + holder + "/qemu/120/status/stop", params());
+    }
+
+    /** NODE:STATE of an HA service as /cluster/ha/status/current reports it; empty if it lists none. */
+    static String haService(ApiClient api, String sid) {
+        for (JsonNode e : data(api, "/cluster/ha/status/current")) {
+            if (sid.equals(e.path("sid").asText())) return e.path("node").asText() + ":" + e.path("state").asText();
+        }
+        return "";
+    }
+
+    /** The member (named by its node) whose shard region holds the entity of guest {@code vmid} now. */
+    private Optional<String> entityMemberOf(int vmid) {
+        String shard = HostedGuestShards.get(pve1.system()).shardOf(vmid);
+        for (FabricNode m : List.of(pve1, pve2, pve3)) {
+            ShardRegion.CurrentShardRegionState state;
+            try {
+                state = AskPattern.<ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
+                        ClusterSharding.get(m.system()).shardState(), r -> new GetShardRegionState(GuestEntity.TYPE_KEY, r),
+                        Duration.ofSeconds(5), m.system().scheduler()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("the shard region of " + m.services().localNode() + " did not answer", e);
+            }
+            if (state.getShards().stream().anyMatch(s -> s.shardId().equals(shard))) return Optional.of(m.services().localNode());
+        }
+        return Optional.empty();
+    }
+
+    @Test
+    @Order(5)
     void aDownedMemberStopsServingGoesOfflineAndCanBeRemovedByTheMajority() throws Exception {
         api1.runTask("pve3", "/nodes/pve3/qemu", params("vmid", "300", "memory", "64", "scsi0", "local:1"));
         var pve3Address = Cluster.get(pve3.system()).selfMember().address();
@@ -214,7 +267,7 @@ class ClusterMembershipTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aMemberWithoutQuorumServesReadsOnlyUntilAMemberRejoins() throws Exception {
         pve2.close();
         Await.until(SETTLE, "pve1 loses quorum (1 of 2 votes)", () ->

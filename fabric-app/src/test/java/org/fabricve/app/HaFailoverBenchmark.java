@@ -43,6 +43,8 @@ class HaFailoverBenchmark {
     private static final Duration SETTLE = Duration.ofSeconds(180);
     private static final Pattern LOG_TIME = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) ");
     private static final int FIRST_VMID = 1000;
+    private static final String SHARD_MOVE = "guest shard(s) off the members that run their guests";
+    private static final Duration SHARDS_QUIET = Duration.ofSeconds(6);
 
     private final int guests = Integer.parseInt(System.getenv().getOrDefault("FABRIC_BENCH_GUESTS", "300"));
     private final int runs = Integer.parseInt(System.getenv().getOrDefault("FABRIC_BENCH_RUNS", "3"));
@@ -95,6 +97,13 @@ class HaFailoverBenchmark {
             });
             String master = n1.get("/cluster/ha/status/manager_status").data().path("manager_status").path("master_node").asText();
             long setupMs = (System.nanoTime() - setup) / 1_000_000;
+            // a loss in steady state: every guest shard parted from its guest (AwayFromHostAllocation), which the
+            // coordinator logs as it goes; no move for three rebalance intervals means none is left or in flight
+            long settling = System.nanoTime();
+            LocalTime placed = LocalTime.now();
+            Await.until(SETTLE, Duration.ofMillis(500), "no guest shard moved for " + SHARDS_QUIET.toSeconds() + " s", () ->
+                    Duration.between(lastLine(m, SHARD_MOVE, placed), LocalTime.now()).compareTo(SHARDS_QUIET) >= 0);
+            long settleMs = (System.nanoTime() - settling) / 1_000_000;
             List<String> lost = where.entrySet().stream().filter(e -> e.getValue().equals("n3")).map(Map.Entry::getKey).toList();
 
             long t0 = System.nanoTime();
@@ -119,8 +128,8 @@ class HaFailoverBenchmark {
                     .findFirst().orElse(-1);
             int doubles = partition ? doubleRuns(m, lost, lostAt) : 0;
             return String.format("ha-bench: run=%d mode=%s guests=%d lost=%d manager=%s first_ms=%d median_ms=%d "
-                            + "last_ms=%d double_runs=%d setup_ms=%d lost_at=%s", run, partition ? "partition" : "kill-9", guests,
-                    lost.size(), master, first, median, last, doubles, setupMs, lostAt);
+                            + "last_ms=%d double_runs=%d setup_ms=%d settle_ms=%d lost_at=%s", run, partition ? "partition" : "kill-9", guests,
+                    lost.size(), master, first, median, last, doubles, setupMs, settleMs, lostAt);
         } finally {
             if (partition) lab.heal(3);
             for (MemberProcess p : m) {
@@ -211,6 +220,20 @@ class HaFailoverBenchmark {
     }
 
     /** The first time after {@code since} a log line containing {@code marker} names each {@code vm:N}. */
+    /** The time of the members' last log line containing {@code marker}, or {@code since} if none is later. */
+    private static LocalTime lastLine(MemberProcess[] m, String marker, LocalTime since) {
+        LocalTime last = since;
+        for (int i = 1; i <= 3; i++) {
+            for (String line : m[i].logText().split("\n")) {
+                Matcher t = LOG_TIME.matcher(line);
+                if (!line.contains(marker) || !t.find()) continue;
+                LocalTime at = LocalTime.parse(t.group(1));
+                if (at.isAfter(last)) last = at;
+            }
+        }
+        return last;
+    }
+
     private static Map<String, LocalTime> times(String log, String marker, LocalTime since) {
         Map<String, LocalTime> out = new HashMap<>();
         Pattern sid = Pattern.compile(Pattern.quote(marker) + "(vm:\\d+)");

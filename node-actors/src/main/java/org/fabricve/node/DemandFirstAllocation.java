@@ -28,27 +28,17 @@ import scala.jdk.javaapi.CollectionConverters;
  * placed meanwhile writes nothing. Where a shard goes is still decided by Pekko's default strategy, which also
  * keeps rebalancing; the pending late placements are counted in so that they do not all land on one member.
  */
-public final class DemandFirstAllocation implements ShardCoordinator.StartableAllocationStrategy {
+public final class DemandFirstAllocation extends WrappingAllocation {
 
     private static final ExecutionContext ON_THE_CALLERS_THREAD = ExecutionContexts.fromExecutor(Runnable::run);
-    private final ActorSystem system;
-    private final ShardCoordinator.ShardAllocationStrategy delegate;
     private final Duration unaskedDelay;
     /** Late placements chosen but not yet handed to the coordinator, per region. */
     private final Map<ActorRef, Integer> pending = new ConcurrentHashMap<>();
 
     public DemandFirstAllocation(ActorSystem system, ShardCoordinator.ShardAllocationStrategy delegate,
                                  Duration unaskedDelay) {
-        this.system = system;
-        this.delegate = delegate;
+        super(system, delegate);
         this.unaskedDelay = unaskedDelay;
-    }
-
-    @Override
-    public void start() {
-        // Pekko starts its default strategy itself only when it is the coordinator's strategy, not when wrapped
-        if (delegate instanceof ShardCoordinator.StartableAllocationStrategy s) s.start();
-        if (delegate instanceof ShardCoordinator.ActorSystemDependentAllocationStrategy s) s.start(system);
     }
 
     @Override

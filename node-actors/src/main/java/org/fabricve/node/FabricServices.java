@@ -89,7 +89,22 @@ public final class FabricServices {
      * (a member cut off or downed takes its own node and the hosts it simulates offline with it).
      */
     public boolean online(String node) {
-        return agents.agentFor(node).isPresent() && health.memberReachable(node).orElse(true);
+        var agent = agents.agentFor(node);
+        // a node the list does not hold: its agent's member must still be in the cluster and reachable (the
+        // receptionist lists a removed member's agents for a moment after its removal)
+        return agent.isPresent() && health.memberReachable(node).orElseGet(() -> memberReachable(agent.get().path().address()));
+    }
+
+    private boolean memberReachable(org.apache.pekko.actor.Address address) {
+        if (address.hasLocalScope()) return true;
+        var state = org.apache.pekko.cluster.typed.Cluster.get(system).state();
+        for (var m : state.getUnreachable()) {
+            if (m.address().equals(address)) return false;
+        }
+        for (var m : state.getMembers()) {
+            if (m.address().equals(address)) return m.status() == org.apache.pekko.cluster.MemberStatus.up();
+        }
+        return false;
     }
 
     /** Whether this member runs the agent of {@code node} (its host is this machine). */

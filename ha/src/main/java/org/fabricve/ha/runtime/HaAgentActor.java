@@ -44,6 +44,7 @@ import org.fabricve.ha.manager.ManagerReply;
 import org.fabricve.ha.model.Sid;
 import org.fabricve.node.FabricServices;
 import org.fabricve.node.GuestEntity;
+import org.fabricve.node.HostedGuestShards;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,6 +141,8 @@ public final class HaAgentActor {
     /** No renewal announces this generation while a guest an earlier one managed may still run here. */
     private boolean bootFenced;
     private final ManagedGuestsFile managedFile;
+    /** The HA guests assigned here, as last published (HostedGuestShards). */
+    private Set<Sid> published = Set.of();
 
     private HaAgentActor(Settings s, ActorContext<Command> ctx, long generation, Set<Sid> managedBefore) {
         this.s = s;
@@ -329,6 +332,11 @@ public final class HaAgentActor {
         long before = agent.generation();
         agent = step.state();
         if (!agent.managed().equals(managedFile.saved())) managedFile.save(agent.managed(), s.blocking(), s.node());
+        if (!agent.assigned().keySet().equals(published)) {
+            // the shard coordinator keeps the entities of the guests assigned here off this member, so they outlive it
+            published = Set.copyOf(agent.assigned().keySet());
+            HostedGuestShards.get(ctx.getSystem()).hosting(s.node(), published.stream().map(Sid::vmid).toList());
+        }
         if (agent.generation() > before) {
             long g = agent.generation();
             LOG.warn("node {}: fenced itself, now generation {}", s.node(), g);

@@ -1,0 +1,124 @@
+package org.fabricve.node;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.cluster.Cluster;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.ShardCoordinator;
+import org.apache.pekko.dispatch.ExecutionContexts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.collection.immutable.IndexedSeq;
+import scala.concurrent.ExecutionContext;
+import scala.concurrent.Future;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The guest entity type's shard allocation: Pekko's default, told only of the regions on members that run
+ * none of the shard's HA guests ({@link AwayFromHost}, fed by {@link HostedGuestShards}). Each rebalance also
+ * moves up to {@code movesPerRebalance} shards that sit with one of their guests, once every member has been up
+ * and reachable for {@code quietAfterChange}, so a guest started or recovered on its entity's member is parted
+ * from it soon after, but not while a failover is still starting guests.
+ *
+ * <p>Why: a member killed together with the entities of the guests it ran left their HA recovery waiting for
+ * membership to remove it and the coordinator to re-home each shard, one replicated write at a time; those were
+ * the last guests of every failover.
+ */
+public final class AwayFromHostAllocation extends WrappingAllocation {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AwayFromHostAllocation.class);
+    private static final ExecutionContext ON_THE_CALLERS_THREAD = ExecutionContexts.fromExecutor(Runnable::run);
+    private final Supplier<Map<Address, Set<String>>> hosted;
+    private final int movesPerRebalance;
+    private final Duration quietAfterChange;
+    private Set<String> lastMembers = Set.of();
+    private long membersChangedAt = System.nanoTime();
+
+    public AwayFromHostAllocation(ActorSystem system, ShardCoordinator.ShardAllocationStrategy delegate,
+                                  Supplier<Map<Address, Set<String>>> hosted, int movesPerRebalance,
+                                  Duration quietAfterChange) {
+        super(system, delegate);
+        this.hosted = hosted;
+        this.movesPerRebalance = movesPerRebalance;
+        this.quietAfterChange = quietAfterChange;
+    }
+
+    @Override
+    public Future<ActorRef> allocateShard(ActorRef requester, String shardId,
+                                          scala.collection.immutable.Map<ActorRef, IndexedSeq<String>> current) {
+        Map<ActorRef, Address> memberOf = memberOf(current);
+        Set<ActorRef> allowed = AwayFromHost.allowed(shardId, memberOf, hosted.get());
+        scala.collection.immutable.Map<ActorRef, IndexedSeq<String>> candidates = current;
+        for (ActorRef region : memberOf.keySet()) {
+            if (!allowed.contains(region)) candidates = candidates.removed(region);
+        }
+        return delegate.allocateShard(requester, shardId, candidates);
+    }
+
+    @Override
+    public Future<scala.collection.immutable.Set<String>> rebalance(
+            scala.collection.immutable.Map<ActorRef, IndexedSeq<String>> current,
+            scala.collection.immutable.Set<String> rebalanceInProgress) {
+        Future<scala.collection.immutable.Set<String>> balancing = delegate.rebalance(current, rebalanceInProgress);
+        if (!settled()) return balancing;
+        if (LOG.isDebugEnabled()) {
+            Map<Address, Integer> sizes = new HashMap<>();
+            hosted.get().forEach((m, s) -> sizes.put(m, s.size()));
+            Map<Address, Integer> held = new HashMap<>();
+            memberOf(current).forEach((r, m) -> held.put(m, current.get(r).get().size()));
+            LOG.debug("hosted guest shards per member {}, shards held per member {}", sizes, held);
+        }
+        Map<ActorRef, Iterable<String>> allocations = new HashMap<>();
+        CollectionConverters.asJava(current).forEach((region, shards) -> allocations.put(region, CollectionConverters.asJava(shards)));
+        List<String> away = AwayFromHost.misplaced(allocations, memberOf(current), hosted.get(),
+                CollectionConverters.asJava(rebalanceInProgress), movesPerRebalance);
+        if (away.isEmpty()) return balancing;
+        LOG.info("moving {} guest shard(s) off the members that run their guests: {}", away.size(), away);
+        return balancing.map(shards -> {
+            Set<String> all = new TreeSet<>(CollectionConverters.asJava(shards));
+            all.addAll(away);
+            return CollectionConverters.asScala(all).toSet();
+        }, ON_THE_CALLERS_THREAD);
+    }
+
+    private Map<ActorRef, Address> memberOf(scala.collection.immutable.Map<ActorRef, ?> regions) {
+        Address self = Cluster.get(system).selfAddress();
+        Map<ActorRef, Address> out = new HashMap<>();
+        CollectionConverters.asJava(regions.keySet()).forEach(region -> {
+            Address a = region.path().address();
+            out.put(region, a.hasLocalScope() ? self : a);
+        });
+        return out;
+    }
+
+    /**
+     * Every member up and reachable, and the membership as it is for {@code quietAfterChange}: a member lost or
+     * added moves HA guests, and parting a shard from a guest that is just being started costs that start time.
+     */
+    private synchronized boolean settled() {
+        ClusterEvent.CurrentClusterState state = Cluster.get(system).state();
+        Set<String> members = new TreeSet<>();
+        for (Member m : state.getMembers()) members.add(m.address() + " " + m.status());
+        state.getUnreachable().forEach(m -> members.add(m.address() + " unreachable"));
+        long now = System.nanoTime();
+        if (!members.equals(lastMembers)) {
+            lastMembers = members;
+            membersChangedAt = now;
+        }
+        if (!state.getUnreachable().isEmpty()) return false;
+        for (Member m : state.getMembers()) {
+            if (m.status() != MemberStatus.up()) return false;
+        }
+        return now - membersChangedAt >= quietAfterChange.toNanos();
+    }
+}
