@@ -329,7 +329,7 @@ public final class FabricNode implements AutoCloseable {
         return demandFirst(system, new AwayFromHostAllocation(Adapter.toClassic(system),
                 sharding.defaultShardAllocationStrategy(ClusterShardingSettings.create(system)), hosted::byMember,
                 system.settings().config().getInt("fabric.sharding.guest-moves-per-rebalance"),
-                system.settings().config().getDuration("fabric.sharding.guest-moves-quiet-after-membership-change")));
+                system.settings().config().getDuration("fabric.sharding.guest-moves-quiet")));
     }
 
     public FabricServices services() {

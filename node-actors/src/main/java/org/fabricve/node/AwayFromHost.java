@@ -31,16 +31,16 @@ final class AwayFromHost {
 
     /**
      * Shards held by a region whose member hosts one of their guests while another region's member hosts none,
-     * at most {@code limit}, leaving out those already moving.
+     * at most {@code limit}, leaving out the {@code excluded} ones (already moving, placed too recently).
      */
     static <R> List<String> misplaced(Map<R, ? extends Iterable<String>> allocations, Map<R, Address> memberOf,
-                                      Map<Address, Set<String>> hosted, Set<String> moving, int limit) {
+                                      Map<Address, Set<String>> hosted, Set<String> excluded, int limit) {
         List<String> out = new ArrayList<>();
         for (Map.Entry<R, ? extends Iterable<String>> e : allocations.entrySet()) {
             Address member = memberOf.get(e.getKey());
             for (String shard : e.getValue()) {
                 if (out.size() >= limit) return out;
-                if (moving.contains(shard) || !hosts(hosted, member, shard)) continue;
+                if (excluded.contains(shard) || !hosts(hosted, member, shard)) continue;
                 boolean elsewhere = memberOf.values().stream().anyMatch(m -> !hosts(hosted, m, shard));
                 if (elsewhere) out.add(shard);
             }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
@@ -27,8 +28,10 @@ import scala.jdk.javaapi.CollectionConverters;
  * The guest entity type's shard allocation: Pekko's default, told only of the regions on members that run
  * none of the shard's HA guests ({@link AwayFromHost}, fed by {@link HostedGuestShards}). Each rebalance also
  * moves up to {@code movesPerRebalance} shards that sit with one of their guests, once every member has been up
- * and reachable for {@code quietAfterChange}, so a guest started or recovered on its entity's member is parted
- * from it soon after, but not while a failover is still starting guests.
+ * and reachable for {@code quiet} and the shard was placed at least that long ago, so a guest started or recovered
+ * on its entity's member is parted from it soon after, but not while a failover is still starting guests, nor
+ * while regions may still hold messages for a shard they just asked the home of: a region drops those when the
+ * hand-off begins, and an ask among them times out.
  *
  * <p>Why: a member killed together with the entities of the guests it ran left their HA recovery waiting for
  * membership to remove it and the coordinator to re-home each shard, one replicated write at a time; those were
@@ -40,17 +43,19 @@ public final class AwayFromHostAllocation extends WrappingAllocation {
     private static final ExecutionContext ON_THE_CALLERS_THREAD = ExecutionContexts.fromExecutor(Runnable::run);
     private final Supplier<Map<Address, Set<String>>> hosted;
     private final int movesPerRebalance;
-    private final Duration quietAfterChange;
+    private final Duration quiet;
+    /** When each shard was last placed here, while that is less than {@code quiet} ago. */
+    private final Map<String, Long> placedAt = new ConcurrentHashMap<>();
     private Set<String> lastMembers = Set.of();
     private long membersChangedAt = System.nanoTime();
 
     public AwayFromHostAllocation(ActorSystem system, ShardCoordinator.ShardAllocationStrategy delegate,
                                   Supplier<Map<Address, Set<String>>> hosted, int movesPerRebalance,
-                                  Duration quietAfterChange) {
+                                  Duration quiet) {
         super(system, delegate);
         this.hosted = hosted;
         this.movesPerRebalance = movesPerRebalance;
-        this.quietAfterChange = quietAfterChange;
+        this.quiet = quiet;
     }
 
     @Override
@@ -58,6 +63,7 @@ public final class AwayFromHostAllocation extends WrappingAllocation {
                                           scala.collection.immutable.Map<ActorRef, IndexedSeq<String>> current) {
         Map<ActorRef, Address> memberOf = memberOf(current);
         Set<ActorRef> allowed = AwayFromHost.allowed(shardId, memberOf, hosted.get());
+        placedAt.put(shardId, System.nanoTime());
         scala.collection.immutable.Map<ActorRef, IndexedSeq<String>> candidates = current;
         for (ActorRef region : memberOf.keySet()) {
             if (!allowed.contains(region)) candidates = candidates.removed(region);
@@ -80,8 +86,11 @@ public final class AwayFromHostAllocation extends WrappingAllocation {
         }
         Map<ActorRef, Iterable<String>> allocations = new HashMap<>();
         CollectionConverters.asJava(current).forEach((region, shards) -> allocations.put(region, CollectionConverters.asJava(shards)));
-        List<String> away = AwayFromHost.misplaced(allocations, memberOf(current), hosted.get(),
-                CollectionConverters.asJava(rebalanceInProgress), movesPerRebalance);
+        Set<String> excluded = new TreeSet<>(CollectionConverters.asJava(rebalanceInProgress));
+        long now = System.nanoTime();
+        placedAt.values().removeIf(at -> now - at >= quiet.toNanos());
+        excluded.addAll(placedAt.keySet());
+        List<String> away = AwayFromHost.misplaced(allocations, memberOf(current), hosted.get(), excluded, movesPerRebalance);
         if (away.isEmpty()) return balancing;
         LOG.info("moving {} guest shard(s) off the members that run their guests: {}", away.size(), away);
         return balancing.map(shards -> {
@@ -102,7 +111,7 @@ public final class AwayFromHostAllocation extends WrappingAllocation {
     }
 
     /**
-     * Every member up and reachable, and the membership as it is for {@code quietAfterChange}: a member lost or
+     * Every member up and reachable, and the membership as it is for {@code quiet}: a member lost or
      * added moves HA guests, and parting a shard from a guest that is just being started costs that start time.
      */
     private synchronized boolean settled() {
@@ -119,6 +128,6 @@ public final class AwayFromHostAllocation extends WrappingAllocation {
         for (Member m : state.getMembers()) {
             if (m.status() != MemberStatus.up()) return false;
         }
-        return now - membersChangedAt >= quietAfterChange.toNanos();
+        return now - membersChangedAt >= quiet.toNanos();
     }
 }
