@@ -44,7 +44,8 @@ class HaFailoverBenchmark {
     private static final Pattern LOG_TIME = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) ");
     private static final int FIRST_VMID = 1000;
     private static final String SHARD_MOVE = "guest shard(s) off the members that run their guests";
-    private static final Duration SHARDS_QUIET = Duration.ofSeconds(6);
+    // fabric.sharding.guest-moves-quiet (10 s: a shard placed more recently is not moved) plus one rebalance (2 s)
+    private static final Duration SHARDS_QUIET = Duration.ofSeconds(12);
 
     private final int guests = Integer.parseInt(System.getenv().getOrDefault("FABRIC_BENCH_GUESTS", "300"));
     private final int runs = Integer.parseInt(System.getenv().getOrDefault("FABRIC_BENCH_RUNS", "3"));
@@ -98,7 +99,7 @@ class HaFailoverBenchmark {
             String master = n1.get("/cluster/ha/status/manager_status").data().path("manager_status").path("master_node").asText();
             long setupMs = (System.nanoTime() - setup) / 1_000_000;
             // a loss in steady state: every guest shard parted from its guest (AwayFromHostAllocation), which the
-            // coordinator logs as it goes; no move for three rebalance intervals means none is left or in flight
+            // coordinator logs as it goes; no move for SHARDS_QUIET means none is left, held back or in flight
             long settling = System.nanoTime();
             LocalTime placed = LocalTime.now();
             Await.until(SETTLE, Duration.ofMillis(500), "no guest shard moved for " + SHARDS_QUIET.toSeconds() + " s", () ->
@@ -219,7 +220,6 @@ class HaFailoverBenchmark {
         return doubles;
     }
 
-    /** The first time after {@code since} a log line containing {@code marker} names each {@code vm:N}. */
     /** The time of the members' last log line containing {@code marker}, or {@code since} if none is later. */
     private static LocalTime lastLine(MemberProcess[] m, String marker, LocalTime since) {
         LocalTime last = since;
@@ -234,6 +234,7 @@ class HaFailoverBenchmark {
         return last;
     }
 
+    /** The first time after {@code since} a log line containing {@code marker} names each {@code vm:N}. */
     private static Map<String, LocalTime> times(String log, String marker, LocalTime since) {
         Map<String, LocalTime> out = new HashMap<>();
         Pattern sid = Pattern.compile(Pattern.quote(marker) + "(vm:\\d+)");

@@ -2,6 +2,7 @@ package org.fabricve.node;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,6 +47,8 @@ public final class AwayFromHostAllocation extends WrappingAllocation {
     private final Duration quiet;
     /** When each shard was last placed here, while that is less than {@code quiet} ago. */
     private final Map<String, Long> placedAt = new ConcurrentHashMap<>();
+    /** Each shard's region at the last rebalance. */
+    private final Map<String, ActorRef> lastHome = new ConcurrentHashMap<>();
     private Set<String> lastMembers = Set.of();
     private long membersChangedAt = System.nanoTime();
 
@@ -61,11 +64,17 @@ public final class AwayFromHostAllocation extends WrappingAllocation {
     @Override
     public Future<ActorRef> allocateShard(ActorRef requester, String shardId,
                                           scala.collection.immutable.Map<ActorRef, IndexedSeq<String>> current) {
+        // only regions of members the cluster still lists: the default strategy waits (retrying every 50 ms) while
+        // none of its candidates has a member, and a just-removed member's region may still be in the allocations
+        Set<Address> members = new HashSet<>();
+        Cluster.get(system).state().getMembers().forEach(m -> members.add(m.address()));
         Map<ActorRef, Address> memberOf = memberOf(current);
+        memberOf.values().removeIf(a -> !members.contains(a));
+        if (memberOf.isEmpty()) return delegate.allocateShard(requester, shardId, current);
         Set<ActorRef> allowed = AwayFromHost.allowed(shardId, memberOf, hosted.get());
         placedAt.put(shardId, System.nanoTime());
         scala.collection.immutable.Map<ActorRef, IndexedSeq<String>> candidates = current;
-        for (ActorRef region : memberOf.keySet()) {
+        for (ActorRef region : CollectionConverters.asJava(current.keySet())) {
             if (!allowed.contains(region)) candidates = candidates.removed(region);
         }
         return delegate.allocateShard(requester, shardId, candidates);
@@ -76,18 +85,23 @@ public final class AwayFromHostAllocation extends WrappingAllocation {
             scala.collection.immutable.Map<ActorRef, IndexedSeq<String>> current,
             scala.collection.immutable.Set<String> rebalanceInProgress) {
         Future<scala.collection.immutable.Set<String>> balancing = delegate.rebalance(current, rebalanceInProgress);
+        Map<ActorRef, Iterable<String>> allocations = new HashMap<>();
+        long now = System.nanoTime();
+        CollectionConverters.asJava(current).forEach((region, shards) -> {
+            allocations.put(region, CollectionConverters.asJava(shards));
+            // a home seen for the first time counts as a placement now: a coordinator's own placement reaches the
+            // allocations only after DemandFirstAllocation's delay, later than allocateShard saw it
+            CollectionConverters.asJava(shards).forEach(shard -> {
+                if (!region.equals(lastHome.put(shard, region))) placedAt.put(shard, now);
+            });
+        });
         if (!settled()) return balancing;
         if (LOG.isDebugEnabled()) {
             Map<Address, Integer> sizes = new HashMap<>();
             hosted.get().forEach((m, s) -> sizes.put(m, s.size()));
-            Map<Address, Integer> held = new HashMap<>();
-            memberOf(current).forEach((r, m) -> held.put(m, current.get(r).get().size()));
-            LOG.debug("hosted guest shards per member {}, shards held per member {}", sizes, held);
+            LOG.debug("hosted guest shards per member {}", sizes);
         }
-        Map<ActorRef, Iterable<String>> allocations = new HashMap<>();
-        CollectionConverters.asJava(current).forEach((region, shards) -> allocations.put(region, CollectionConverters.asJava(shards)));
         Set<String> excluded = new TreeSet<>(CollectionConverters.asJava(rebalanceInProgress));
-        long now = System.nanoTime();
         placedAt.values().removeIf(at -> now - at >= quiet.toNanos());
         excluded.addAll(placedAt.keySet());
         List<String> away = AwayFromHost.misplaced(allocations, memberOf(current), hosted.get(), excluded, movesPerRebalance);

@@ -41,7 +41,8 @@ public final class HostedGuestShards implements Extension {
     private final Map<String, Set<String>> byLocalNode = new ConcurrentHashMap<>();
     private final AtomicReference<Map<Address, Set<String>>> byMember = new AtomicReference<>(Map.of());
     private final ActorRef<Command> publisher;
-    private Set<String> published = Set.of();
+    /** Null until the first publication, which replaces whatever an earlier incarnation at this address left. */
+    private Set<String> published;
 
     private static final class Id extends ExtensionId<HostedGuestShards> {
         @Override

@@ -141,8 +141,8 @@ public final class HaAgentActor {
     /** No renewal announces this generation while a guest an earlier one managed may still run here. */
     private boolean bootFenced;
     private final ManagedGuestsFile managedFile;
-    /** The HA guests assigned here, as last published (HostedGuestShards). */
-    private Set<Sid> published = Set.of();
+    /** The HA guests assigned here, as last published (HostedGuestShards); null until the first publication. */
+    private Set<Sid> published;
 
     private HaAgentActor(Settings s, ActorContext<Command> ctx, long generation, Set<Sid> managedBefore) {
         this.s = s;
@@ -332,8 +332,9 @@ public final class HaAgentActor {
         long before = agent.generation();
         agent = step.state();
         if (!agent.managed().equals(managedFile.saved())) managedFile.save(agent.managed(), s.blocking(), s.node());
-        if (!agent.assigned().keySet().equals(published)) {
-            // the shard coordinator keeps the entities of the guests assigned here off this member, so they outlive it
+        if (published == null || !agent.assigned().keySet().equals(published)) {
+            // the shard coordinator keeps the entities of the guests assigned here off this member, so they outlive
+            // it; published at once even if empty, to replace what an earlier incarnation of this member published
             published = Set.copyOf(agent.assigned().keySet());
             HostedGuestShards.get(ctx.getSystem()).hosting(s.node(), published.stream().map(Sid::vmid).toList());
         }
