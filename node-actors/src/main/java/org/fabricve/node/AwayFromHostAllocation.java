@@ -18,6 +18,7 @@ import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.ShardCoordinator;
 import org.apache.pekko.dispatch.ExecutionContexts;
+import org.apache.pekko.dispatch.Futures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.collection.immutable.IndexedSeq;
@@ -29,10 +30,11 @@ import scala.jdk.javaapi.CollectionConverters;
  * The guest entity type's shard allocation: Pekko's default, told only of the regions on members that run
  * none of the shard's HA guests ({@link AwayFromHost}, fed by {@link HostedGuestShards}). Each rebalance also
  * moves up to {@code movesPerRebalance} shards that sit with one of their guests, once every member has been up
- * and reachable for {@code quiet} and the shard was placed at least that long ago, so a guest started or recovered
+ * and reachable for {@code quiet} and only shards placed at least that long ago, so a guest started or recovered
  * on its entity's member is parted from it soon after, but not while a failover is still starting guests, nor
  * while regions may still hold messages for a shard they just asked the home of: a region drops those when the
- * hand-off begins, and an ask among them times out.
+ * hand-off begins, and an ask among them times out. For the same reason the default strategy's balancing waits
+ * for the quiet period too.
  *
  * <p>Why: a member killed together with the entities of the guests it ran left their HA recovery waiting for
  * membership to remove it and the coordinator to re-home each shard, one replicated write at a time; those were
@@ -95,7 +97,8 @@ public final class AwayFromHostAllocation extends WrappingAllocation {
                 if (!region.equals(lastHome.put(shard, region))) placedAt.put(shard, now);
             });
         });
-        if (!settled()) return balancing;
+        // nor Pekko's balancing while a failover may still be starting guests: a hand-off drops what regions hold
+        if (!settled()) return Futures.successful(CollectionConverters.asScala(Set.<String>of()).toSet());
         if (LOG.isDebugEnabled()) {
             Map<Address, Integer> sizes = new HashMap<>();
             hosted.get().forEach((m, s) -> sizes.put(m, s.size()));
