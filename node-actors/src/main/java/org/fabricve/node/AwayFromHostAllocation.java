@@ -17,24 +17,26 @@ import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.ShardCoordinator;
-import org.apache.pekko.dispatch.ExecutionContexts;
 import org.apache.pekko.dispatch.Futures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.collection.immutable.IndexedSeq;
-import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The guest entity type's shard allocation: Pekko's default, told only of the regions on members that run
- * none of the shard's HA guests ({@link AwayFromHost}, fed by {@link HostedGuestShards}). Each rebalance also
- * moves up to {@code movesPerRebalance} shards that sit with one of their guests, once every member has been up
- * and reachable for {@code quiet} and only shards placed at least that long ago, so a guest started or recovered
- * on its entity's member is parted from it soon after, but not while a failover is still starting guests, nor
- * while regions may still hold messages for a shard they just asked the home of: a region drops those when the
- * hand-off begins, and an ask among them times out. For the same reason the default strategy's balancing waits
- * for the quiet period too.
+ * none of the shard's HA guests ({@link AwayFromHost}, fed by {@link HostedGuestShards}). Each rebalance moves up
+ * to {@code movesPerRebalance} shards that sit with one of their guests, once every member has been up and
+ * reachable for {@code quiet} and only shards placed at least that long ago, so a guest started or recovered on its
+ * entity's member is parted from it soon after, but not while a failover is still starting guests, nor while
+ * regions may still hold messages for a shard they just asked the home of: a region drops those when the hand-off
+ * begins, and an ask among them times out.
+ *
+ * <p>It moves nothing else: the default strategy's balancing would fight the constraint (a shard it takes from the
+ * fullest region may be allowed nowhere else, so it comes back, every rebalance), and each hand-off in flight when a
+ * member dies holds its shard's messages until that member is removed, then drops them. Placement by fewest shards
+ * among the allowed regions spreads them well enough.
  *
  * <p>Why: a member killed together with the entities of the guests it ran left their HA recovery waiting for
  * membership to remove it and the coordinator to re-home each shard, one replicated write at a time; those were
@@ -43,7 +45,8 @@ import scala.jdk.javaapi.CollectionConverters;
 public final class AwayFromHostAllocation extends WrappingAllocation {
 
     private static final Logger LOG = LoggerFactory.getLogger(AwayFromHostAllocation.class);
-    private static final ExecutionContext ON_THE_CALLERS_THREAD = ExecutionContexts.fromExecutor(Runnable::run);
+    private static final Future<scala.collection.immutable.Set<String>> NOTHING =
+            Futures.successful(CollectionConverters.asScala(Set.<String>of()).toSet());
     private final Supplier<Map<Address, Set<String>>> hosted;
     private final int movesPerRebalance;
     private final Duration quiet;
@@ -86,7 +89,6 @@ public final class AwayFromHostAllocation extends WrappingAllocation {
     public Future<scala.collection.immutable.Set<String>> rebalance(
             scala.collection.immutable.Map<ActorRef, IndexedSeq<String>> current,
             scala.collection.immutable.Set<String> rebalanceInProgress) {
-        Future<scala.collection.immutable.Set<String>> balancing = delegate.rebalance(current, rebalanceInProgress);
         Map<ActorRef, Iterable<String>> allocations = new HashMap<>();
         long now = System.nanoTime();
         CollectionConverters.asJava(current).forEach((region, shards) -> {
@@ -97,8 +99,7 @@ public final class AwayFromHostAllocation extends WrappingAllocation {
                 if (!region.equals(lastHome.put(shard, region))) placedAt.put(shard, now);
             });
         });
-        // nor Pekko's balancing while a failover may still be starting guests: a hand-off drops what regions hold
-        if (!settled()) return Futures.successful(CollectionConverters.asScala(Set.<String>of()).toSet());
+        if (!settled()) return NOTHING;
         if (LOG.isDebugEnabled()) {
             Map<Address, Integer> sizes = new HashMap<>();
             hosted.get().forEach((m, s) -> sizes.put(m, s.size()));
@@ -108,13 +109,9 @@ public final class AwayFromHostAllocation extends WrappingAllocation {
         placedAt.values().removeIf(at -> now - at >= quiet.toNanos());
         excluded.addAll(placedAt.keySet());
         List<String> away = AwayFromHost.misplaced(allocations, memberOf(current), hosted.get(), excluded, movesPerRebalance);
-        if (away.isEmpty()) return balancing;
+        if (away.isEmpty()) return NOTHING;
         LOG.info("moving {} guest shard(s) off the members that run their guests: {}", away.size(), away);
-        return balancing.map(shards -> {
-            Set<String> all = new TreeSet<>(CollectionConverters.asJava(shards));
-            all.addAll(away);
-            return CollectionConverters.asScala(all).toSet();
-        }, ON_THE_CALLERS_THREAD);
+        return Futures.successful(CollectionConverters.asScala(Set.copyOf(away)).toSet());
     }
 
     private Map<ActorRef, Address> memberOf(scala.collection.immutable.Map<ActorRef, ?> regions) {
