@@ -10,6 +10,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -95,14 +98,14 @@ public final class FabricServices {
         return agent.isPresent() && health.memberReachable(node).orElseGet(() -> memberReachable(agent.get().path().address()));
     }
 
-    private boolean memberReachable(org.apache.pekko.actor.Address address) {
+    private boolean memberReachable(Address address) {
         if (address.hasLocalScope()) return true;
-        var state = org.apache.pekko.cluster.typed.Cluster.get(system).state();
+        var state = Cluster.get(system).state();
         for (var m : state.getUnreachable()) {
             if (m.address().equals(address)) return false;
         }
         for (var m : state.getMembers()) {
-            if (m.address().equals(address)) return m.status() == org.apache.pekko.cluster.MemberStatus.up();
+            if (m.address().equals(address)) return m.status() == MemberStatus.up();
         }
         return false;
     }
