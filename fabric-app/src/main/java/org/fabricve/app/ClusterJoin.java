@@ -2,6 +2,7 @@ package org.fabricve.app;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -69,9 +70,10 @@ final class ClusterJoin {
 
     /**
      * {@code join}: the member given by {@code --join}. Without it, {@code knownMembers} (the persisted node list's
-     * other members) are the seeds, with this member among them in address order: whichever of them runs is
-     * joined, and if none does, the first in that order forms the cluster again (Pekko's seed-node protocol),
-     * so a whole cluster restarts without a second, split cluster on the shared journal.
+     * other members) are probed ({@link FormationProbe}): a running member is joined; if none runs, the members
+     * that are starting form the cluster again as {@link ClusterFormation} decides, so a whole cluster restarts
+     * without {@code --join}, two of three members regain quorum whichever one stays away, and no second quorate
+     * cluster forms on the shared journal.
      */
     static void joinAndAwaitUp(ActorSystem<?> system, Optional<String> join, List<Address> knownMembers,
                                Duration timeout) throws Exception {
@@ -81,36 +83,89 @@ final class ClusterJoin {
                     stopProblem(system).ifPresent(LOG::error);
                     return CompletableFuture.completedFuture(Done.getInstance());
                 });
+        FormationProbe probe = FormationProbe.start(system, system.settings().config().getString("fabric.cluster-name"));
         CompletableFuture<Done> up = new CompletableFuture<>();
         org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(
                 () -> up.complete(Done.getInstance()));
         system.getWhenTerminated().thenRun(() -> up.completeExceptionally(new JoinFailed(join.map(j ->
                 "could not join the cluster at " + j + ": " + stopProblem(system).orElse("the member stopped"))
                 .orElse("the member stopped while forming its cluster"))));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String waitingFor = "";
         if (join.isPresent()) {
             Address seed = seedAddress(system, join.get());
             LOG.info("joining the cluster at {}", seed);
             cluster.manager().tell(new JoinSeedNodes(List.of(seed)));
         } else if (!knownMembers.isEmpty()) {
-            List<Address> seeds = new java.util.ArrayList<>(knownMembers);
-            seeds.add(cluster.selfMember().address());
-            seeds.sort(java.util.Comparator.comparing(Address::toString));
-            LOG.info("rejoining the cluster recorded in the journal through its members {}", seeds);
-            cluster.manager().tell(new JoinSeedNodes(seeds));
+            waitingFor = rejoin(cluster, probe, knownMembers, up, deadline);
         } else {
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
         }
         try {
-            up.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            up.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof JoinFailed f ? f : e;
         } catch (TimeoutException e) {
-            throw new JoinFailed("no member at " + join.orElse(knownMembers.isEmpty() ? "this address"
-                    : knownMembers + " (the node list in the journal; the first in address order forms the cluster "
-                    + "when none runs)") + " accepted this member within "
-                    + timeout.toSeconds() + " s: is it running, is its cluster port reachable from here, and does "
-                    + "this member's cluster address (" + cluster.selfMember().address() + ") reach back?");
+            throw new JoinFailed(join.map(j -> "no member at " + j).orElse(knownMembers.isEmpty()
+                    ? "this member" : "no member of the node list in the journal " + knownMembers + waitingFor)
+                    + " accepted this member within " + timeout.toSeconds() + " s: is it running, is its cluster port "
+                    + "reachable from here, and does this member's cluster address (" + cluster.selfMember().address()
+                    + ") reach back?");
         }
+    }
+
+    private static final long PROBE_MILLIS = 250;
+    /** Long enough for every running member to answer a probe; the answers older than this are stale. */
+    private static final long ANSWER_WINDOW_MILLIS = 2_000;
+
+    /**
+     * Probes the recorded members until one runs (join it) or this member is to form the cluster (a decision that
+     * must hold for two probes in a row, so that a member whose answer was still on its way is counted); returns
+     * what it last waited for, for the message of a join that timed out. A member joined that stops answering as Up
+     * before it accepted this one (the split-brain resolver downed it meanwhile) ends the start at once: this member
+     * cannot join another cluster now, and a restart finds the members that run, or forms the cluster with them.
+     */
+    private static String rejoin(Cluster cluster, FormationProbe probe, List<Address> knownMembers,
+                                 CompletableFuture<Done> up, long deadline) throws InterruptedException {
+        Address self = cluster.selfMember().address();
+        ClusterFormation formation = new ClusterFormation(self, knownMembers);
+        LOG.info("looking for the cluster recorded in the journal among its members {}", formation.others());
+        long window = TimeUnit.MILLISECONDS.toNanos(ANSWER_WINDOW_MILLIS);
+        long began = System.nanoTime();
+        boolean formSeen = false;
+        List<Address> joined = List.of();
+        long joinedAt = 0;
+        ClusterFormation.Decision last = null;
+        while (!up.isDone() && System.nanoTime() < deadline) {
+            formation.others().forEach(probe::probe);
+            Thread.sleep(PROBE_MILLIS);
+            Map<Address, Boolean> heard = probe.heardSince(formation.others(), window);
+            if (!joined.isEmpty()) {
+                boolean stillUp = joined.stream().anyMatch(a -> Boolean.TRUE.equals(heard.get(a)));
+                if (!stillUp && System.nanoTime() - joinedAt > window) {
+                    up.completeExceptionally(new JoinFailed("the members it was joining, " + joined
+                            + ", stopped running before they accepted it"));
+                }
+                continue;
+            }
+            last = formation.decide(heard, System.nanoTime() - began >= window);
+            if (last instanceof ClusterFormation.Decision.JoinRunning j) {
+                LOG.info("joining the running members {}", j.members());
+                cluster.manager().tell(new JoinSeedNodes(j.members()));
+                joined = j.members();
+                joinedAt = System.nanoTime();
+            } else if (last instanceof ClusterFormation.Decision.Form f) {
+                if (formSeen) {
+                    LOG.info("forming the cluster again: {}", f.why());
+                    cluster.manager().tell(Join.create(self));
+                    return "";
+                }
+                formSeen = true;
+            } else {
+                formSeen = false;
+            }
+        }
+        return last instanceof ClusterFormation.Decision.Wait w ? " (" + w.why() + ")" : "";
     }
 
     private static Address seedAddress(ActorSystem<?> system, String hostPort) {

@@ -74,6 +74,10 @@ public final class RealHaCluster implements ClusterUnderTest {
     private final Map<String, Boolean> networkOn = new HashMap<>();
     private final Map<String, Boolean> rebootAfterLeave = new HashMap<>();
     private final Map<String, java.util.concurrent.CompletableFuture<Void>> closing = new HashMap<>();
+    /** A member keeps its cluster port across restarts, as `fabric up` does: the node list in the journal names it. */
+    private final Map<String, Integer> clusterPorts = new HashMap<>();
+    /** Downed members an init system is starting again, each on its own: a restart waits for the others' restarts. */
+    private final Map<String, java.util.concurrent.CompletableFuture<FabricNode>> restarting = new HashMap<>();
     private final List<String> log = new ArrayList<>();
     private final long began = System.nanoTime();
     private Map<Sid, HaStatus.ServiceView> lastStatus = Map.of();
@@ -238,24 +242,39 @@ public final class RealHaCluster implements ClusterUnderTest {
         if (members.containsKey(node)) return;
         var previous = closing.remove(node);
         if (previous != null) previous.get(60, TimeUnit.SECONDS);
+        FabricNode m = start(node);
+        members.put(node, m);
+        networkOn.put(node, true);
+    }
+
+    /**
+     * A member that never ran joins a running one ({@code fabric up --join}); one that ran before restarts without
+     * {@code --join} on its old cluster port and finds its cluster through the node list in the journal, as
+     * {@code fabric up} restarted by an init system does. Retried as that init system would.
+     */
+    private FabricNode start(String node) throws Exception {
+        boolean ranBefore = clusterPorts.containsKey(node);
         for (int attempt = 1; ; attempt++) {
-            Optional<String> join = joinTarget();
-            NodeSettings settings = new NodeSettings(dir.resolve(node), node, "127.0.0.1", 0, 0, false, Optional.empty(),
-                    Optional.empty(), Duration.ofSeconds(1), 1, store, join);
+            Optional<String> join = ranBefore ? Optional.empty() : joinTarget();
+            NodeSettings settings = new NodeSettings(dir.resolve(node), node, "127.0.0.1", 0,
+                    clusterPorts.getOrDefault(node, 0), false, Optional.empty(), Optional.empty(), Duration.ofSeconds(1), 1,
+                    store, join);
+            FabricNode m;
             try {
-                members.put(node, FabricNode.start(settings, extra));
+                m = FabricNode.start(settings, extra);
             } catch (RuntimeException e) {
-                // the member it joined went down meanwhile (downed on a minority side): pick again, as `fabric up`
-                // retries its seed list; with nobody left it starts a new cluster the others rejoin
                 if (attempt == JOIN_ATTEMPTS) throw e;
-                note("power " + node + " on: joining " + join.orElse("a new cluster") + " failed (" + e.getMessage()
+                note("power " + node + " on: joining " + join.orElse("its recorded cluster") + " failed (" + e.getMessage()
                         + "), trying again");
                 Thread.sleep(1000);
                 continue;
             }
-            networkOn.put(node, true);
-            note("power " + node + " on" + join.map(j -> " (joined " + j + ")").orElse(" (new cluster)"));
-            return;
+            synchronized (clusterPorts) {
+                clusterPorts.put(node, address(m).getPort().get());
+            }
+            note("power " + node + " on" + join.map(j -> " (joined " + j + ")")
+                    .orElse(ranBefore ? " (rejoined its recorded cluster)" : " (new cluster)"));
+            return m;
         }
     }
 
@@ -306,6 +325,7 @@ public final class RealHaCluster implements ClusterUnderTest {
         networkOn.put(node, on);
         if (on && !running(m)) {
             restartDowned(node, "while cut off");
+            note("network " + node + " on");
             return;
         }
         isolate(m, !on);
@@ -315,13 +335,35 @@ public final class RealHaCluster implements ClusterUnderTest {
     /**
      * A member the split-brain resolver downed has stopped: its process exited ({@code fabric up} exits 4) but its
      * host did not, so the saved test-driver host keeps what still ran, as libvirtd keeps guests when fabric's process
-     * goes; like an init system, start it again. It rejoins through a running member.
+     * goes; like an init system, start it again, in the background: when every member was downed, each restart
+     * waits for a majority of them to be starting ({@link ClusterFormation}).
      */
-    private void restartDowned(String node, String when) throws Exception {
-        FabricNode m = members.remove(node);
-        m.close();
+    private void restartDowned(String node, String when) {
+        if (restarting.containsKey(node)) return;
+        FabricNode m = members.get(node);
         note("node " + node + " was downed " + when + ": restarting it");
-        powerOn(node);
+        restarting.put(node, java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                m.close();
+                return start(node);
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }));
+    }
+
+    /** Takes in the members whose restart finished; a restart that failed fails the step. */
+    private void restarted() {
+        for (var e : List.copyOf(restarting.entrySet())) {
+            if (!e.getValue().isDone()) continue;
+            restarting.remove(e.getKey());
+            try {
+                members.put(e.getKey(), e.getValue().join());
+            } catch (java.util.concurrent.CompletionException failed) {
+                Throwable cause = failed.getCause() != null ? failed.getCause() : failed;
+                throw new IllegalStateException("restart of " + e.getKey() + " failed: " + cause.getMessage(), cause);
+            }
+        }
     }
 
     /** Blackholes (or reconnects) every pair between {@code m} and the other members, in both directions, on both sides. */
@@ -369,14 +411,12 @@ public final class RealHaCluster implements ClusterUnderTest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+        restarted();
         for (String node : List.copyOf(members.keySet())) {
             FabricNode m = members.get(node);
+            if (restarting.containsKey(node)) continue;
             if (Boolean.TRUE.equals(networkOn.get(node)) && !running(m)) {
-                try {
-                    restartDowned(node, "with its network up (it was on the minority side)");
-                } catch (Exception e) {
-                    throw new IllegalStateException("restart of " + node + " failed: " + e.getMessage(), e);
-                }
+                restartDowned(node, "with its network up (it was on the minority side)");
                 continue;
             }
             Boolean released = m.ha().leftNodes().get(node);
@@ -443,7 +483,15 @@ public final class RealHaCluster implements ClusterUnderTest {
     @Override
     public Optional<String> unsettled() {
         if (lastManager == null) return Optional.of("no manager status yet");
-        if (!anyQuorate()) return unmanaged();
+        if (!restarting.isEmpty()) return Optional.of("restarting " + restarting.keySet());
+        if (!anyQuorate()) {
+            // the members whose network is on reach each other: as many as a majority regain quorum, soon
+            long connected = members.keySet().stream().filter(n -> Boolean.TRUE.equals(networkOn.get(n))).count();
+            int nodes = scenario.config().nodes().size();
+            if (connected > nodes / 2) return Optional.of("no quorum yet, but " + connected + " of the " + nodes
+                    + " nodes are connected");
+            return unmanaged();
+        }
         for (String node : rebootAfterLeave.keySet()) {
             FabricNode m = members.get(node);
             if (m != null && !m.ha().leftNodes().isEmpty()) return Optional.of(node + " is leaving");
@@ -537,7 +585,7 @@ public final class RealHaCluster implements ClusterUnderTest {
     }
 
     @Override
-    public List<String> log() {
+    public synchronized List<String> log() {
         return List.copyOf(log);
     }
 
@@ -548,7 +596,7 @@ public final class RealHaCluster implements ClusterUnderTest {
         return members.values().stream().findFirst().orElseThrow(() -> new IllegalArgumentException("no node is powered on"));
     }
 
-    private void note(String line) {
+    private synchronized void note(String line) {
         String entry = String.format("%8.1f  %s", elapsedMillis() / 1000.0, line);
         log.add(entry);
         if (TRACE) System.err.println("ha-real " + entry);
@@ -557,6 +605,13 @@ public final class RealHaCluster implements ClusterUnderTest {
     @Override
     public void close() {
         closing.values().forEach(java.util.concurrent.CompletableFuture::join);
+        restarting.forEach((node, restart) -> {
+            try {
+                members.put(node, restart.get(60, TimeUnit.SECONDS));
+            } catch (Exception e) {
+                // it did not come back; nothing to close
+            }
+        });
         for (FabricNode m : members.values()) {
             try {
                 m.close();

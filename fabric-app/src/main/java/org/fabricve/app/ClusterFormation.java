@@ -1,0 +1,66 @@
+package org.fabricve.app;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.Address;
+
+/**
+ * Who forms the cluster again when a member restarts from the node list in the journal and no member runs:
+ * pure. {@code self} and {@code others} are the recorded members' cluster addresses. A member that answers as
+ * Up in a cluster is joined. Otherwise the lowest address among the members that answered (and this one) forms
+ * the cluster once they are a majority of the recorded members, so that two of three restarted members regain
+ * quorum whichever member stays away; and the lowest recorded address forms it even alone (Pekko's first seed
+ * node), so that members started one by one gather around it. Two majorities share a member, which joins only
+ * one of the clusters they formed, so at most one of them is quorate.
+ */
+record ClusterFormation(Address self, List<Address> others) {
+
+    static final Comparator<Address> ORDER = Comparator.comparing(Address::toString);
+
+    ClusterFormation {
+        others = others.stream().filter(a -> !a.equals(self)).sorted(ORDER).toList();
+    }
+
+    /** What to do after the probes answered: join running members, form the cluster, or wait and probe again. */
+    sealed interface Decision {
+        record JoinRunning(List<Address> members) implements Decision {
+        }
+
+        record Form(String why) implements Decision {
+        }
+
+        record Wait(String why) implements Decision {
+        }
+    }
+
+    /**
+     * @param upByMember the recorded members that answered lately, each with whether it is Up in a cluster
+     * @param answersComplete whether probing has gone on long enough for every running member to have answered
+     */
+    Decision decide(Map<Address, Boolean> upByMember, boolean answersComplete) {
+        List<Address> up = others.stream().filter(a -> Boolean.TRUE.equals(upByMember.get(a))).toList();
+        if (!up.isEmpty()) return new Decision.JoinRunning(up);
+        if (!answersComplete) return new Decision.Wait("waiting for the recorded members to answer");
+        List<Address> gathered = new ArrayList<>(others.stream().filter(upByMember::containsKey).toList());
+        gathered.add(self);
+        gathered.sort(ORDER);
+        int recorded = others.size() + 1;
+        int majority = recorded / 2 + 1;
+        if (others.isEmpty() || ORDER.compare(self, others.get(0)) < 0) {
+            return new Decision.Form("this member has the lowest recorded address and no member runs");
+        }
+        if (gathered.size() >= majority && gathered.get(0).equals(self)) {
+            return new Decision.Form(gathered.size() + " of the " + recorded + " recorded members are starting, "
+                    + "a majority, and this one has the lowest address among them");
+        }
+        if (gathered.size() >= majority) {
+            return new Decision.Wait(gathered.get(0) + " forms the cluster (" + gathered.size() + " of the " + recorded
+                    + " recorded members are starting)");
+        }
+        return new Decision.Wait("no member runs, and " + gathered.size() + " of the " + recorded
+                + " recorded members are starting: " + majority + " are needed, or the one with the lowest address, "
+                + others.get(0));
+    }
+}
