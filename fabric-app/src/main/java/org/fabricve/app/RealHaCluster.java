@@ -242,6 +242,7 @@ public final class RealHaCluster implements ClusterUnderTest {
         if (members.containsKey(node)) return;
         var previous = closing.remove(node);
         if (previous != null) previous.get(60, TimeUnit.SECONDS);
+        reconnect(node);
         FabricNode m = start(node);
         members.put(node, m);
         networkOn.put(node, true);
@@ -342,6 +343,7 @@ public final class RealHaCluster implements ClusterUnderTest {
         if (restarting.containsKey(node)) return;
         FabricNode m = members.get(node);
         note("node " + node + " was downed " + when + ": restarting it");
+        reconnect(node);
         restarting.put(node, java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
                 m.close();
@@ -363,6 +365,20 @@ public final class RealHaCluster implements ClusterUnderTest {
                 Throwable cause = failed.getCause() != null ? failed.getCause() : failed;
                 throw new IllegalStateException("restart of " + e.getKey() + " failed: " + cause.getMessage(), cause);
             }
+        }
+    }
+
+    /**
+     * A member that ran before comes back on its old cluster port: the others' transports must not still blackhole
+     * that address, as they do since it was cut off or powered off.
+     */
+    private void reconnect(String node) {
+        Integer port = clusterPorts.get(node);
+        if (port == null) return;
+        Address a = new Address("pekko", "fabric", "127.0.0.1", port);
+        for (Map.Entry<String, FabricNode> e : members.entrySet()) {
+            if (e.getKey().equals(node) || !running(e.getValue())) continue;
+            throttle(e.getValue(), a, false);
         }
     }
 

@@ -183,7 +183,8 @@ class ClusterProcessTest {
             members[i].close();
         }
         long t0 = System.nanoTime();
-        // started in reverse: n3 and n2 find n1 in the journal's node list and wait for it; n1 forms the cluster
+        // started in reverse, none told whom to join: they probe the members of the journal's node list, and the
+        // lowest address among the first majority to find each other forms the cluster; the last one joins it
         for (int i = 3; i >= 1; i--) {
             members[i] = MemberProcess.start(lab, i, dataRoot, cassandra, Optional.empty(), jvmSettings);
         }

@@ -26,9 +26,12 @@ class RealHaScenariosTest {
     @TempDir
     Path tmp;
 
-    /** Power cut, short blip, partition that heals, reboot, drain by migration, maintenance, crash, failed start, the manager's own member lost. */
+    /**
+     * Power cut, short blip, partition that heals, quorum lost everywhere and regained, reboot, drain by migration,
+     * maintenance, crash, failed start, the manager's own member lost.
+     */
     static final List<String> SUBSET = List.of("02-power-off-recovers.json", "04-network-flap-short.json",
-            "05-network-partition-heals.json", "09-reboot-conditional.json", "12-shutdown-migrate.json",
+            "05-network-partition-heals.json", "07-quorum-regained.json", "09-reboot-conditional.json", "12-shutdown-migrate.json",
             "14-maintenance.json", "20-crash-restarts.json", "21-start-fails-relocates.json", "32-manager-node-fails.json");
 
     static Stream<String> files() throws Exception {
