@@ -1,5 +1,6 @@
 package org.fabricve.app;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.ActorSelection;
@@ -75,7 +76,7 @@ final class FormationProbe {
 
     /** Whether each member heard from within {@code freshNanos} is Up in a cluster. */
     Map<Address, Boolean> heardSince(Iterable<Address> members, long freshNanos) {
-        Map<Address, Boolean> out = new java.util.HashMap<>();
+        Map<Address, Boolean> out = new HashMap<>();
         long now = System.nanoTime();
         for (Address a : members) {
             Answer answer = heard.get(a.toString());

@@ -16,7 +16,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -73,11 +79,11 @@ public final class RealHaCluster implements ClusterUnderTest {
     private final Map<String, FabricNode> members = new LinkedHashMap<>();
     private final Map<String, Boolean> networkOn = new HashMap<>();
     private final Map<String, Boolean> rebootAfterLeave = new HashMap<>();
-    private final Map<String, java.util.concurrent.CompletableFuture<Void>> closing = new HashMap<>();
+    private final Map<String, CompletableFuture<Void>> closing = new HashMap<>();
     /** A member keeps its cluster port across restarts, as `fabric up` does: the node list in the journal names it. */
-    private final Map<String, Integer> clusterPorts = new HashMap<>();
+    private final Map<String, Integer> clusterPorts = new ConcurrentHashMap<>();
     /** Downed members an init system is starting again, each on its own: a restart waits for the others' restarts. */
-    private final Map<String, java.util.concurrent.CompletableFuture<FabricNode>> restarting = new HashMap<>();
+    private final Map<String, CompletableFuture<FabricNode>> restarting = new HashMap<>();
     private final List<String> log = new ArrayList<>();
     private final long began = System.nanoTime();
     private Map<Sid, HaStatus.ServiceView> lastStatus = Map.of();
@@ -138,7 +144,7 @@ public final class RealHaCluster implements ClusterUnderTest {
         note("set up: " + members.keySet() + " running, " + config.services().size() + " resources");
     }
 
-    private static void check(java.util.concurrent.CompletionStage<HaManagerEntity.Answer> stage, String what) throws Exception {
+    private static void check(CompletionStage<HaManagerEntity.Answer> stage, String what) throws Exception {
         HaManagerEntity.Answer a = stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
         if (!a.ok()) throw new IllegalArgumentException(what + ": " + a.param() + ": " + a.message());
     }
@@ -147,14 +153,14 @@ public final class RealHaCluster implements ClusterUnderTest {
      * An operator's request to the manager, retried as a client would while the manager's member is lost and the
      * singleton moves (the ask times out meanwhile), through whichever member has quorum; bounded.
      */
-    private void request(java.util.function.Function<FabricNode, java.util.concurrent.CompletionStage<HaManagerEntity.Answer>> call,
+    private void request(java.util.function.Function<FabricNode, CompletionStage<HaManagerEntity.Answer>> call,
                          String what) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try {
                 check(call.apply(anyMember()), what);
                 return;
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (ExecutionException | TimeoutException e) {
                 if (System.nanoTime() > deadline) throw e;
                 note(what + ": the manager did not answer (" + e.getClass().getSimpleName() + "), asking again");
             }
@@ -270,9 +276,7 @@ public final class RealHaCluster implements ClusterUnderTest {
                 Thread.sleep(1000);
                 continue;
             }
-            synchronized (clusterPorts) {
-                clusterPorts.put(node, address(m).getPort().get());
-            }
+            clusterPorts.put(node, address(m).getPort().get());
             note("power " + node + " on" + join.map(j -> " (joined " + j + ")")
                     .orElse(ranBefore ? " (rejoined its recorded cluster)" : " (new cluster)"));
             return m;
@@ -300,7 +304,7 @@ public final class RealHaCluster implements ClusterUnderTest {
             if (d.state().active()) hv.stop(d.name());
         }
         // the goodbye-less stop runs on its own thread: the others see the member vanish now, as with a power cut
-        closing.put(node, java.util.concurrent.CompletableFuture.runAsync(() -> {
+        closing.put(node, CompletableFuture.runAsync(() -> {
             m.close();
             markHostOff(node);
         }));
@@ -344,12 +348,12 @@ public final class RealHaCluster implements ClusterUnderTest {
         FabricNode m = members.get(node);
         note("node " + node + " was downed " + when + ": restarting it");
         reconnect(node);
-        restarting.put(node, java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        restarting.put(node, CompletableFuture.supplyAsync(() -> {
             try {
                 m.close();
                 return start(node);
             } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
+                throw new CompletionException(e);
             }
         }));
     }
@@ -361,7 +365,7 @@ public final class RealHaCluster implements ClusterUnderTest {
             restarting.remove(e.getKey());
             try {
                 members.put(e.getKey(), e.getValue().join());
-            } catch (java.util.concurrent.CompletionException failed) {
+            } catch (CompletionException failed) {
                 Throwable cause = failed.getCause() != null ? failed.getCause() : failed;
                 throw new IllegalStateException("restart of " + e.getKey() + " failed: " + cause.getMessage(), cause);
             }
@@ -620,7 +624,7 @@ public final class RealHaCluster implements ClusterUnderTest {
 
     @Override
     public void close() {
-        closing.values().forEach(java.util.concurrent.CompletableFuture::join);
+        closing.values().forEach(CompletableFuture::join);
         restarting.forEach((node, restart) -> {
             try {
                 members.put(node, restart.get(60, TimeUnit.SECONDS));
