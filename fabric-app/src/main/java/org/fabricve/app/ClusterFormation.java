@@ -11,9 +11,9 @@ import org.apache.pekko.actor.Address;
  * pure. {@code self} and {@code others} are the recorded members' cluster addresses. A member that answers as
  * Up in a cluster is joined. Otherwise the lowest address among the members that answered (and this one) forms
  * the cluster once they are a majority of the recorded members, so that two of three restarted members regain
- * quorum whichever member stays away; and the lowest recorded address forms it even alone (Pekko's first seed
- * node), so that members started one by one gather around it. Two majorities share a member, which joins only
- * one of the clusters they formed, so at most one of them is quorate.
+ * quorum whichever member stays away. Fewer never form one: a member alone would form a cluster without quorum,
+ * and if the others ran but answered late, one it could never leave (Pekko clusters do not merge). Two majorities
+ * share a member, which joins only one of the clusters they formed, so at most one of them is quorate.
  */
 record ClusterFormation(Address self, List<Address> others) {
 
@@ -48,9 +48,6 @@ record ClusterFormation(Address self, List<Address> others) {
         gathered.sort(ORDER);
         int recorded = others.size() + 1;
         int majority = recorded / 2 + 1;
-        if (others.isEmpty() || ORDER.compare(self, others.get(0)) < 0) {
-            return new Decision.Form("this member has the lowest recorded address and no member runs");
-        }
         if (gathered.size() >= majority && gathered.get(0).equals(self)) {
             return new Decision.Form(gathered.size() + " of the " + recorded + " recorded members are starting, "
                     + "a majority, and this one has the lowest address among them");
@@ -60,7 +57,6 @@ record ClusterFormation(Address self, List<Address> others) {
                     + " recorded members are starting)");
         }
         return new Decision.Wait("no member runs, and " + gathered.size() + " of the " + recorded
-                + " recorded members are starting: " + majority + " are needed, or the one with the lowest address, "
-                + others.get(0));
+                + " recorded members are starting: " + majority + " are needed to form the cluster again");
     }
 }

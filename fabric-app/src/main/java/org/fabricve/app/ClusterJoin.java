@@ -114,13 +114,13 @@ final class ClusterJoin {
         }
     }
 
-    private static final long PROBE_MILLIS = 250;
+    private static final long PROBE_MILLIS = 500;
     /** Long enough for every running member to answer a probe; the answers older than this are stale. */
     private static final long ANSWER_WINDOW_MILLIS = 2_000;
 
     /**
      * Probes the recorded members until one runs (join it) or this member is to form the cluster (a decision that
-     * must hold for two probes in a row, so that a member whose answer was still on its way is counted); returns
+     * must hold for two probes in a row, 0.5 s apart, so that a member whose answer was still on its way is counted); returns
      * what it last waited for, for the message of a join that timed out. A member joined that stops answering as Up
      * before it accepted this one (the split-brain resolver downed it meanwhile) ends the start at once: this member
      * cannot join another cluster now, and a restart finds the members that run, or forms the cluster with them.

@@ -79,6 +79,8 @@ public final class RealHaCluster implements ClusterUnderTest {
     private final Map<String, FabricNode> members = new LinkedHashMap<>();
     private final Map<String, Boolean> networkOn = new HashMap<>();
     private final Map<String, Boolean> rebootAfterLeave = new HashMap<>();
+    /** Nodes an operator put in maintenance; any other node in maintenance is on its way back from a reboot. */
+    private final Set<String> maintenanceAsked = new TreeSet<>();
     private final Map<String, CompletableFuture<Void>> closing = new HashMap<>();
     /** A member keeps its cluster port across restarts, as `fabric up` does: the node list in the journal names it. */
     private final Map<String, Integer> clusterPorts = new ConcurrentHashMap<>();
@@ -229,6 +231,8 @@ public final class RealHaCluster implements ClusterUnderTest {
                         members.get(n).ha().hypervisor(n).stop(Guest.domainName(cr.sid().vmid())));
                 note("guest " + cr.sid() + " crashed");
             } else if (c instanceof TimelineCommand.Maintenance m) {
+                if (m.enable()) maintenanceAsked.add(m.node());
+                else maintenanceAsked.remove(m.node());
                 request(any -> any.ha().crm(new CrmCommand.NodeMaintenance(m.node(), m.enable())), m.node());
             } else if (c instanceof TimelineCommand.Delay d) {
                 advance(d.seconds() * 1000);
@@ -244,14 +248,29 @@ public final class RealHaCluster implements ClusterUnderTest {
         return c.getClass().getSimpleName().toLowerCase();
     }
 
+    /**
+     * A node that never ran starts here and now (set-up needs it). One that ran before boots, and its init system
+     * starts {@code fabric up} in the background: it may have to wait for other members to start too before a
+     * majority of them forms the cluster again ({@link ClusterFormation}), and the step settles once it is up.
+     */
     private void powerOn(String node) throws Exception {
-        if (members.containsKey(node)) return;
+        if (members.containsKey(node) || restarting.containsKey(node)) return;
         var previous = closing.remove(node);
-        if (previous != null) previous.get(60, TimeUnit.SECONDS);
-        reconnect(node);
-        FabricNode m = start(node);
-        members.put(node, m);
         networkOn.put(node, true);
+        if (clusterPorts.containsKey(node)) {
+            reconnect(node);
+            restarting.put(node, CompletableFuture.supplyAsync(() -> {
+                try {
+                    if (previous != null) previous.get(60, TimeUnit.SECONDS);
+                    return start(node);
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            }));
+            return;
+        }
+        if (previous != null) previous.get(60, TimeUnit.SECONDS);
+        members.put(node, start(node));
     }
 
     /**
@@ -296,6 +315,14 @@ public final class RealHaCluster implements ClusterUnderTest {
 
     /** A power cut: no goodbye to the others, the host's guests die at once, the process is gone. */
     private void powerOff(String node) {
+        var restart = restarting.remove(node);
+        if (restart != null) {
+            try {
+                members.put(node, restart.get(60, TimeUnit.SECONDS));
+            } catch (Exception e) {
+                return; // it did not come up: nothing runs to cut
+            }
+        }
         FabricNode m = members.remove(node);
         if (m == null) return;
         isolate(m, true);
@@ -521,6 +548,9 @@ public final class RealHaCluster implements ClusterUnderTest {
             if (!Boolean.TRUE.equals(networkOn.get(node))) continue;
             NodeState st = lastManager.nodeState(node);
             if (st != NodeState.ONLINE && st != NodeState.MAINTENANCE) return Optional.of(node + " is " + st + " to the manager");
+            if (st == NodeState.MAINTENANCE && !maintenanceAsked.contains(node)) {
+                return Optional.of(node + " is back from a reboot but still in maintenance to the manager");
+            }
         }
         for (var e : lastManager.nodes().entrySet()) {
             if (e.getValue().state() == NodeState.FENCE) return Optional.of(e.getKey() + " is being fenced");

@@ -31,15 +31,12 @@ class ClusterFormationTest {
     }
 
     @Test
-    void theLowestRecordedAddressFormsEvenAlone() {
-        assertThat(new ClusterFormation(N1, List.of(N2, N3)).decide(Map.of(), true)).isInstanceOf(Decision.Form.class);
-    }
-
-    @Test
-    void aMemberAloneThatIsNotTheLowestWaitsAndSaysWhatItNeeds() {
-        Decision d = new ClusterFormation(N2, List.of(N1, N3)).decide(Map.of(), true);
-        assertThat(d).isInstanceOfSatisfying(Decision.Wait.class, w ->
-                assertThat(w.why()).contains("1 of the 3").contains("2 are needed").contains(N1.toString()));
+    void aMemberAloneWaitsEvenWithTheLowestAddressAndSaysWhatItNeeds() {
+        for (Address self : List.of(N1, N2)) {
+            Decision d = new ClusterFormation(self, List.of(N1, N2, N3)).decide(Map.of(), true);
+            assertThat(d).isInstanceOfSatisfying(Decision.Wait.class, w ->
+                    assertThat(w.why()).contains("1 of the 3").contains("2 are needed"));
+        }
     }
 
     @Test
@@ -62,9 +59,11 @@ class ClusterFormationTest {
     @Test
     void halfOfAnEvenClusterIsNotAMajority() {
         Address n4 = member(25524);
-        // N3 and N4 of four, N1 and N2 away: two are not a majority of four, and N3 is not the lowest
-        assertThat(new ClusterFormation(N3, List.of(N1, N2, n4)).decide(Map.of(n4, false), true))
+        // N1 and N2 of four, N3 and N4 away: two are not a majority of four, though N1 has the lowest address
+        assertThat(new ClusterFormation(N1, List.of(N2, N3, n4)).decide(Map.of(N2, false), true))
                 .isInstanceOf(Decision.Wait.class);
+        assertThat(new ClusterFormation(N1, List.of(N2, N3, n4)).decide(Map.of(N2, false, n4, false), true))
+                .isInstanceOf(Decision.Form.class);
     }
 
     @Test
