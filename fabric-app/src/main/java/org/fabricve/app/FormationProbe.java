@@ -31,14 +31,15 @@ final class FormationProbe {
     record Probe(String clusterName, String target, ActorRef<Command> replyTo) implements Command {
     }
 
-    record Answer(String target, boolean up, long receivedAtNanos) implements Command {
-        Answer received() {
-            return new Answer(target, up, System.nanoTime());
-        }
+    record Answer(String target, boolean up) implements Command {
+    }
+
+    /** An answer as this member heard it, and when (its own clock). */
+    private record Heard(boolean up, long atNanos) {
     }
 
     /** The answers this member heard, by the address probed; the start-up thread reads them. */
-    private final Map<String, Answer> heard = new ConcurrentHashMap<>();
+    private final Map<String, Heard> heard = new ConcurrentHashMap<>();
     private final ActorSystem<?> system;
     private final String clusterName;
     private final ActorRef<Command> self;
@@ -58,12 +59,12 @@ final class FormationProbe {
                 .onMessage(Probe.class, p -> {
                     if (p.clusterName().equals(clusterName)) {
                         boolean up = Cluster.get(system).selfMember().status() == MemberStatus.up();
-                        p.replyTo().tell(new Answer(p.target(), up, 0));
+                        p.replyTo().tell(new Answer(p.target(), up));
                     }
                     return Behaviors.same();
                 })
                 .onMessage(Answer.class, a -> {
-                    heard.put(a.target(), a.received());
+                    heard.put(a.target(), new Heard(a.up(), System.nanoTime()));
                     return Behaviors.same();
                 })
                 .build();
@@ -79,8 +80,8 @@ final class FormationProbe {
         Map<Address, Boolean> out = new HashMap<>();
         long now = System.nanoTime();
         for (Address a : members) {
-            Answer answer = heard.get(a.toString());
-            if (answer != null && now - answer.receivedAtNanos() <= freshNanos) out.put(a, answer.up());
+            Heard h = heard.get(a.toString());
+            if (h != null && now - h.atNanos() <= freshNanos) out.put(a, h.up());
         }
         return out;
     }

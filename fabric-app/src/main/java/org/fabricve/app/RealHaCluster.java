@@ -258,15 +258,9 @@ public final class RealHaCluster implements ClusterUnderTest {
         var previous = closing.remove(node);
         networkOn.put(node, true);
         if (clusterPorts.containsKey(node)) {
-            reconnect(node);
-            restarting.put(node, CompletableFuture.supplyAsync(() -> {
-                try {
-                    if (previous != null) previous.get(60, TimeUnit.SECONDS);
-                    return start(node);
-                } catch (Exception e) {
-                    throw new CompletionException(e);
-                }
-            }));
+            startInBackground(node, () -> {
+                if (previous != null) previous.get(60, TimeUnit.SECONDS);
+            });
             return;
         }
         if (previous != null) previous.get(60, TimeUnit.SECONDS);
@@ -374,10 +368,20 @@ public final class RealHaCluster implements ClusterUnderTest {
         if (restarting.containsKey(node)) return;
         FabricNode m = members.get(node);
         note("node " + node + " was downed " + when + ": restarting it");
+        startInBackground(node, m::close);
+    }
+
+    /** What must be over before a member starts again: its previous process. */
+    private interface Before {
+        void run() throws Exception;
+    }
+
+    /** Starts a member that ran before on its own thread, once {@code before} is over; {@link #restarted} takes it in. */
+    private void startInBackground(String node, Before before) {
         reconnect(node);
         restarting.put(node, CompletableFuture.supplyAsync(() -> {
             try {
-                m.close();
+                before.run();
                 return start(node);
             } catch (Exception e) {
                 throw new CompletionException(e);

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.Address;
@@ -43,7 +44,7 @@ class ClusterReformationTest {
     void twoOfThreeFormTheClusterAgainWithoutTheFirstMember() throws Exception {
         JournalStore store = ClusterMembers.sharedStore("reform");
         List<String> names = List.of("pve1", "pve2", "pve3");
-        Map<String, Integer> ports = new java.util.TreeMap<>();
+        Map<String, Integer> ports = new TreeMap<>();
         FabricNode first = ClusterMembers.start(tmp.resolve("pve1"), "pve1", store, Optional.empty());
         running.add(first);
         for (String n : names.subList(1, 3)) {
