@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
@@ -78,11 +79,13 @@ public final class FabricNode implements AutoCloseable {
     private final FabricServices services;
     private final HaRuntime ha;
     private final CompletionStage<List<Integer>> onbootStarts;
+    private final CompletableFuture<Boolean> stopped;
 
     private FabricNode(NodeSettings settings, ActorSystem<Void> system, ServerBinding binding,
                        RootCredentials credentials, NodeCertificate certificate, FabricServices services, HaRuntime ha,
-                       CompletionStage<List<Integer>> onbootStarts) {
+                       CompletionStage<List<Integer>> onbootStarts, CompletableFuture<Boolean> stopped) {
         this.ha = ha;
+        this.stopped = stopped;
         this.onbootStarts = onbootStarts;
         this.settings = settings;
         this.system = system;
@@ -115,6 +118,7 @@ public final class FabricNode implements AutoCloseable {
         Hypervisor hypervisor = hosts.get(0).hypervisor();
 
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "fabric", config(settings, extra));
+        CompletableFuture<Boolean> stopped = MemberStop.watch(system);
         try {
             Cluster cluster = Cluster.get(system);
             JournalSchema.ensure(system, START_TIMEOUT);
@@ -191,7 +195,7 @@ public final class FabricNode implements AutoCloseable {
             CompletionStage<List<Integer>> onboot = OnbootStarter.run(services, ha, hosts.stream().map(Host::node).toList(),
                     dataDir, Path.of(system.settings().config().getString("fabric.boot-id-file")),
                     () -> CoordinatedShutdown.get(system).getShutdownReason().isPresent());
-            return new FabricNode(settings, system, binding, credentials, certificate, services, ha, onboot);
+            return new FabricNode(settings, system, binding, credentials, certificate, services, ha, onboot, stopped);
         } catch (Exception | Error e) {
             hosts.forEach(h -> h.hypervisor().close());
             system.terminate();
@@ -348,6 +352,14 @@ public final class FabricNode implements AutoCloseable {
 
     public ActorSystem<Void> system() {
         return system;
+    }
+
+    /**
+     * Completes when the member has stopped: true once its actor system terminated, false when its shutdown ran
+     * every phase first (see {@link MemberStop}).
+     */
+    public CompletionStage<Boolean> stopped() {
+        return stopped;
     }
 
     /** Why the member stopped, when it did not stop because it was asked to (downed, refused at join). */

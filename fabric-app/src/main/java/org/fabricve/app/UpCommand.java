@@ -78,7 +78,7 @@ final class UpCommand implements Callable<Integer> {
             return 1;
         }
         printBanner(node);
-        node.system().getWhenTerminated().toCompletableFuture().join();
+        node.stopped().toCompletableFuture().join();
         var problem = node.stopProblem();
         if (problem.isPresent()) {
             System.err.println("fabric up: " + problem.get());

@@ -131,6 +131,17 @@ public final class LocalAgent {
     }
 
     /**
+     * The fabric did not answer an order of {@code generation} (an ask timed out, the shard region was already gone):
+     * that says nothing of the guest, so no outcome is recorded; the order runs again when the manager's orders
+     * next carry it. Reporting it failed would count against max_restart and max_relocate.
+     */
+    public static AgentState unanswered(AgentState s, long generation, long uid) {
+        Set<Long> progress = s.progressCopy();
+        if (generation != s.generation() || !progress.remove(uid)) return s;
+        return s.with(s.generation(), s.holdsLease(), s.leaseUntil(), s.results(), progress);
+    }
+
+    /**
      * The member is going without a goodbye (downed by the cluster): whatever the lease says, kill the HA guests
      * running here now, since the process that would kill them when the lease runs out is about to exit.
      */

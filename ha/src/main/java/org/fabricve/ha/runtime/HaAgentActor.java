@@ -22,6 +22,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.pattern.AskTimeoutException;
 import org.fabricve.core.FabricSerializable;
 import org.fabricve.core.config.GuestType;
 import org.fabricve.core.guest.Guest;
@@ -96,6 +97,10 @@ public final class HaAgentActor {
     }
 
     private record Done(long generation, CommandResult result) implements Command {
+    }
+
+    /** An order the fabric did not answer: neither done nor failed (see {@link LocalAgent#unanswered}). */
+    private record Unanswered(long generation, long uid) implements Command {
     }
 
     private record GenerationSaved(long generation) implements Command {
@@ -214,6 +219,10 @@ public final class HaAgentActor {
                 })
                 .onMessage(Done.class, m -> {
                     gate = gate.finished(new ListingGate.Finished(m.generation(), m.result()));
+                    return Behaviors.same();
+                })
+                .onMessage(Unanswered.class, m -> {
+                    agent = LocalAgent.unanswered(agent, m.generation(), m.uid());
                     return Behaviors.same();
                 })
                 .onMessage(ActionOver.class, m -> {
@@ -387,10 +396,29 @@ public final class HaAgentActor {
     }
 
     private void track(Sid sid, long uid, long gen, CompletionStage<CommandResult.Outcome> outcome) {
-        outcome.exceptionally(f -> {
-            LOG.warn("node {}: order {} of {} failed: {}", s.node(), uid, sid, f.getMessage());
-            return CommandResult.Outcome.FAILED;
-        }).thenAccept(o -> ctx.getSelf().tell(new Done(gen, new CommandResult(sid, uid, o))));
+        outcome.whenComplete((o, f) -> {
+            if (f == null) {
+                ctx.getSelf().tell(new Done(gen, new CommandResult(sid, uid, o)));
+            } else if (fabricDidNotAnswer(f)) {
+                LOG.warn("node {}: order {} of {} not answered by the fabric, it runs again with the next orders: {}",
+                        s.node(), uid, sid, f.getMessage());
+                ctx.getSelf().tell(new Unanswered(gen, uid));
+            } else {
+                LOG.warn("node {}: order {} of {} failed: {}", s.node(), uid, sid, f.getMessage());
+                ctx.getSelf().tell(new Done(gen, new CommandResult(sid, uid, CommandResult.Outcome.FAILED)));
+            }
+        });
+    }
+
+    /**
+     * An ask that timed out, or whose recipient (a shard region) was already gone while its member stops: the
+     * guest's entity never saw the order, so nothing is known of the guest.
+     */
+    static boolean fabricDidNotAnswer(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof AskTimeoutException) return true;
+        }
+        return false;
     }
 
     private CompletionStage<CommandResult.Outcome> start(Sid sid) {

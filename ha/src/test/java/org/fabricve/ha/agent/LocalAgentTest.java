@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.fabricve.ha.manager.CommandResult;
 import org.fabricve.ha.manager.HaTimings;
 import org.fabricve.ha.manager.ManagerReply;
+import org.fabricve.ha.manager.NodeCommand;
+import org.fabricve.ha.manager.ServiceState;
 import org.fabricve.ha.model.Sid;
 import org.junit.jupiter.api.Test;
 
@@ -44,5 +47,34 @@ class LocalAgentTest {
         assertThat(step.actions()).containsExactly(new HostAction.KillGuest(HA));
         assertThat(step.state().holdsLease()).isFalse();
         assertThat(step.state().generation()).isEqualTo(8);
+    }
+
+    @Test
+    void anOrderTheFabricDidNotAnswerRunsAgainWithTheNextOrdersAndReportsNoOutcome() {
+        ManagerReply orders = new ManagerReply("node3", true,
+                List.of(new NodeCommand("node3", 7, HA, 42, NodeCommand.Action.START, null)),
+                Map.of(HA, ServiceState.STARTED), Set.of(HA));
+        LocalAgent.Step first = LocalAgent.onRenewal(AgentState.boot("node3", 7), orders, 1_000, HaTimings.DEFAULT, Set.of());
+        assertThat(first.actions()).containsExactly(new HostAction.StartGuest(HA, 42));
+        assertThat(LocalAgent.onOrders(first.state(), orders).actions()).as("an order in progress runs once").isEmpty();
+
+        AgentState after = LocalAgent.unanswered(first.state(), 7, 42);
+
+        assertThat(after.results()).as("no outcome for the manager to count").isEmpty();
+        assertThat(LocalAgent.report(after, Set.of(), false).results()).isEmpty();
+        assertThat(LocalAgent.onOrders(after, orders).actions()).containsExactly(new HostAction.StartGuest(HA, 42));
+    }
+
+    @Test
+    void anUnansweredOrderOfAnEarlierGenerationOrAFinishedOneChangesNothing() {
+        ManagerReply orders = new ManagerReply("node3", true,
+                List.of(new NodeCommand("node3", 7, HA, 42, NodeCommand.Action.START, null)),
+                Map.of(HA, ServiceState.STARTED), Set.of(HA));
+        AgentState running = LocalAgent.onRenewal(AgentState.boot("node3", 7), orders, 1_000, HaTimings.DEFAULT, Set.of()).state();
+        AgentState finished = LocalAgent.completed(running, 7, new CommandResult(HA, 42, CommandResult.Outcome.FAILED));
+
+        assertThat(LocalAgent.unanswered(running, 6, 42)).isEqualTo(running);
+        assertThat(LocalAgent.unanswered(finished, 7, 42)).isEqualTo(finished);
+        assertThat(LocalAgent.onOrders(finished, orders).actions()).as("a finished order is not run again").isEmpty();
     }
 }
