@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.pekko.actor.Address;
 
 /**
@@ -58,5 +60,28 @@ record ClusterFormation(Address self, List<Address> others) {
         }
         return new Decision.Wait("no member runs, and " + gathered.size() + " of the " + recorded
                 + " recorded members are starting: " + majority + " are needed to form the cluster again");
+    }
+
+    /**
+     * Whether this member is in a cluster apart from the one its recorded members run: a majority of the recorded
+     * members answer as Up, outside {@code ourMembers}. Then this member's cluster can never be quorate (a member is
+     * in one cluster only), and it was formed on an answer that went stale; why, or empty.
+     *
+     * @param ourMembers the members of this member's own cluster
+     * @param upByMember the recorded members that answered lately, each with whether it is Up in a cluster
+     */
+    Optional<String> apart(Set<Address> ourMembers, Map<Address, Boolean> upByMember) {
+        List<Address> elsewhere = others.stream()
+                .filter(a -> !ourMembers.contains(a) && Boolean.TRUE.equals(upByMember.get(a))).toList();
+        int recorded = others.size() + 1;
+        if (elsewhere.size() < recorded / 2 + 1) return Optional.empty();
+        return Optional.of(elsewhere.size() + " of the " + recorded + " recorded members run in another cluster: "
+                + elsewhere);
+    }
+
+    /** Whether this member's own cluster holds a majority of the recorded members (then no other cluster can). */
+    boolean holdsMajority(Set<Address> ourMembers) {
+        long ours = others.stream().filter(ourMembers::contains).count() + (ourMembers.contains(self) ? 1 : 0);
+        return ours >= (others.size() + 1) / 2 + 1;
     }
 }

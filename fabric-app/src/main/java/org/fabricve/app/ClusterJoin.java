@@ -73,7 +73,8 @@ final class ClusterJoin {
      * other members) are probed ({@link FormationProbe}): a running member is joined; if none runs, the members
      * that are starting form the cluster again as {@link ClusterFormation} decides, so a whole cluster restarts
      * without {@code --join}, two of three members regain quorum whichever one stays away, and no second quorate
-     * cluster forms on the shared journal.
+     * cluster forms on the shared journal. Such a member then watches for a majority of the recorded members running
+     * in another cluster ({@link ApartWatch}) and stops if they do.
      */
     static void joinAndAwaitUp(ActorSystem<?> system, Optional<String> join, List<Address> knownMembers,
                                Duration timeout) throws Exception {
@@ -103,6 +104,9 @@ final class ClusterJoin {
         }
         try {
             up.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (join.isEmpty() && !knownMembers.isEmpty()) {
+                ApartWatch.start(system, probe, new ClusterFormation(cluster.selfMember().address(), knownMembers));
+            }
         } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof JoinFailed f ? f : e;
         } catch (TimeoutException e) {
@@ -183,6 +187,10 @@ final class ClusterJoin {
             if (reason == CoordinatedShutdown.clusterDowningReason()) {
                 return Optional.of("this member was downed by the cluster (it was cut off from the majority, or "
                         + "removed): it stopped serving. Restart it to rejoin.");
+            }
+            if (reason == ApartWatch.FORMED_APART) {
+                return Optional.of("this member was in a cluster apart from the one its recorded members run (it "
+                        + "formed its cluster on an answer that went stale): it stopped. Restart it to join them.");
             }
             if (reason == CoordinatedShutdown.incompatibleConfigurationDetectedReason()) {
                 return Optional.of("the join was refused: the cluster names or journal stores differ, or a member "

@@ -2,6 +2,7 @@ package org.fabricve.app;
 
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -9,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * When a member's process may end: once its actor system has terminated, or once its coordinated shutdown has run
- * every phase, whichever comes first. Each phase is bounded; the actor system's end is not. A member cut off from
+ * When a member's process may end: once its actor system has terminated, or 2 s after its coordinated shutdown has
+ * run every phase, whichever comes first. Each phase is bounded; the actor system's end is not. A member cut off from
  * the majority and from the journal was once downed, ran every phase, and then waited on a terminating actor system
  * for good while its journal stream retried: the process never exited and its operator never learned it was downed.
  * Pekko's own {@code exit-jvm} does the same: it exits when the last phase times out, terminated or not. We keep
@@ -20,6 +21,7 @@ final class MemberStop {
 
     private static final Logger LOG = LoggerFactory.getLogger(MemberStop.class);
     private static final int STACK_FRAMES = 16;
+    private static final long TERMINATION_GRACE_MILLIS = 2_000;
 
     private MemberStop() {}
 
@@ -33,14 +35,14 @@ final class MemberStop {
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
         shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "member-stop-watch", () -> {
             // the run has begun: asking for it again starts nothing, it hands back the run's own completion
-            shutdown.runAll(CoordinatedShutdown.unknownReason()).whenComplete((done, failure) -> {
-                if (stopped.complete(system.getWhenTerminated().toCompletableFuture().isDone())) {
-                    if (!stopped.join()) {
-                        LOG.warn("the shutdown ran every phase but the actor system has not terminated: the member "
-                                + "stops without waiting for it; its busy threads:{}", busyThreads(system.name()));
-                    }
-                }
-            });
+            shutdown.runAll(CoordinatedShutdown.unknownReason()).whenComplete((done, failure) ->
+                    // the last phase ends with the classic system's termination; the typed future follows a moment later
+                    CompletableFuture.delayedExecutor(TERMINATION_GRACE_MILLIS, TimeUnit.MILLISECONDS).execute(() -> {
+                        if (stopped.complete(false)) {
+                            LOG.warn("the shutdown ran every phase but the actor system has not terminated: the "
+                                    + "member stops without waiting for it; its busy threads:{}", busyThreads(system.name()));
+                        }
+                    }));
             return CompletableFuture.completedFuture(Done.getInstance());
         });
         return stopped;

@@ -405,7 +405,7 @@ public final class RealHaCluster implements ClusterUnderTest {
 
     /**
      * A member that ran before comes back on its old cluster port: the others' transports must not still blackhole
-     * that address, as they do since it was cut off or powered off.
+     * that address, as they do since it was cut off or powered off, except those whose own network is off.
      */
     private void reconnect(String node) {
         Integer port = clusterPorts.get(node);
@@ -413,19 +413,28 @@ public final class RealHaCluster implements ClusterUnderTest {
         Address a = new Address("pekko", "fabric", "127.0.0.1", port);
         for (Map.Entry<String, FabricNode> e : members.entrySet()) {
             if (e.getKey().equals(node) || !running(e.getValue())) continue;
-            throttle(e.getValue(), a, false);
+            // a member cut off stays cut off from the returning one too: its side blackholes both directions
+            throttle(e.getValue(), a, cutOff(e.getKey()));
         }
     }
 
-    /** Blackholes (or reconnects) every pair between {@code m} and the other members, in both directions, on both sides. */
+    /**
+     * Blackholes (or reconnects) every pair between {@code m} and the other members, in both directions, on both sides;
+     * a member whose own network is off stays cut off from {@code m} when {@code m} reconnects.
+     */
     private void isolate(FabricNode m, boolean cut) {
         Address a = address(m);
-        for (FabricNode other : members.values()) {
-            if (other == m || other.system().whenTerminated().isCompleted()) continue;
+        for (Map.Entry<String, FabricNode> e : members.entrySet()) {
+            FabricNode other = e.getValue();
+            if (other == m || other.system().whenTerminated().isCompleted() || (!cut && cutOff(e.getKey()))) continue;
             Address b = address(other);
             throttle(m, b, cut);
             throttle(other, a, cut);
         }
+    }
+
+    private boolean cutOff(String node) {
+        return Boolean.FALSE.equals(networkOn.get(node));
     }
 
     private static Address address(FabricNode m) {

@@ -1,9 +1,11 @@
 package org.fabricve.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.pekko.actor.Address;
 import org.fabricve.app.ClusterFormation.Decision;
 import org.junit.jupiter.api.Test;
@@ -72,5 +74,24 @@ class ClusterFormationTest {
         assertThat(formation.others()).containsExactly(N1, N2);
         Address stranger = member(26000);
         assertThat(formation.decide(Map.of(stranger, true, N3, true), true)).isInstanceOf(Decision.Wait.class);
+    }
+
+    @Test
+    void aMemberWhoseRecordedMajorityRunsInAnotherClusterIsApart() {
+        var formation = new ClusterFormation(N1, List.of(N2, N3));
+
+        assertThat(formation.apart(Set.of(N1), Map.of(N2, true, N3, true))).get(STRING)
+                .contains("2 of the 3 recorded members run in another cluster");
+        assertThat(formation.holdsMajority(Set.of(N1))).isFalse();
+    }
+
+    @Test
+    void oneMemberElsewhereOrMembersStartingOrMembersOfOurOwnClusterAreNotApart() {
+        var formation = new ClusterFormation(N1, List.of(N2, N3));
+
+        assertThat(formation.apart(Set.of(N1), Map.of(N2, true))).as("one of three is no majority").isEmpty();
+        assertThat(formation.apart(Set.of(N1), Map.of(N2, false, N3, false))).as("starting, not running").isEmpty();
+        assertThat(formation.apart(Set.of(N1, N2), Map.of(N2, true, N3, true))).as("N2 is ours").isEmpty();
+        assertThat(formation.holdsMajority(Set.of(N1, N2))).isTrue();
     }
 }
