@@ -64,8 +64,11 @@ public final class HaManagerEntity extends EventSourcedBehavior<HaManagerEntity.
     private static final Logger LOG = LoggerFactory.getLogger(HaManagerEntity.class);
     public static final PersistenceId PERSISTENCE_ID = PersistenceId.of("HaManager", "cluster");
 
-    /** The journalled state: the configuration (without the node list, which is the cluster's) and the manager's. */
-    public record State(HaConfig config, ManagerState manager) {
+    /**
+     * The journalled state: the configuration (without the node list, which is the cluster's), the manager's, and
+     * the homes of recovered guests still to be confirmed.
+     */
+    public record State(HaConfig config, ManagerState manager, RecoveredHomes recovered) {
     }
 
     public sealed interface Command extends FabricSerializable {
@@ -190,7 +193,7 @@ public final class HaManagerEntity extends EventSourcedBehavior<HaManagerEntity.
 
     @Override
     public State emptyState() {
-        return new State(HaConfig.empty(List.of()), ManagerState.empty());
+        return new State(HaConfig.empty(List.of()), ManagerState.empty(), RecoveredHomes.NONE);
     }
 
     @Override
@@ -203,16 +206,19 @@ public final class HaManagerEntity extends EventSourcedBehavior<HaManagerEntity.
         return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), state -> {
             current = state;
             service = new ManagerService(new Ports(), managerTimings, state.manager());
-            LOG.info("HA manager recovered on {}: {} resources, {} services", settings.services().localNode(),
-                    state.config().services().size(), state.manager().services().size());
+            // the manager before this one may have gone before these moves were confirmed: ask again (idempotent)
+            pendingMoves.putAll(state.recovered().homes());
+            LOG.info("HA manager recovered on {}: {} resources, {} services{}", settings.services().localNode(),
+                    state.config().services().size(), state.manager().services().size(), state.recovered().homes().isEmpty()
+                            ? "" : "; homes of recovered guests to confirm: " + state.recovered().homes());
         }).build();
     }
 
     @Override
     public EventHandler<State, FabricSerializable> eventHandler() {
         return newEventHandlerBuilder().forAnyState().onAnyEvent((s, e) -> {
-            if (e instanceof HaEvent he) return new State(s.config(), HaManager.evolve(s.manager(), he));
-            if (e instanceof HaConfigEvent ce) return new State(HaConfigEvent.apply(s.config(), ce), s.manager());
+            if (e instanceof HaEvent he) return new State(s.config(), HaManager.evolve(s.manager(), he), s.recovered().evolve(he));
+            if (e instanceof HaConfigEvent ce) return new State(HaConfigEvent.apply(s.config(), ce), s.manager(), s.recovered());
             return s;
         });
     }
