@@ -389,7 +389,11 @@ public final class RealHaCluster implements ClusterUnderTest {
         }));
     }
 
-    /** Takes in the members whose restart finished; a restart that failed fails the step. */
+    /**
+     * Takes in the members whose restart finished. A restart that found no majority to form the cluster with, while
+     * no majority is connected, is started again, as an init system restarts {@code fabric up} after its exit 3: the
+     * next step may connect one. Any other failed restart fails the step.
+     */
     private void restarted() {
         for (var e : List.copyOf(restarting.entrySet())) {
             if (!e.getValue().isDone()) continue;
@@ -398,9 +402,20 @@ public final class RealHaCluster implements ClusterUnderTest {
                 members.put(e.getKey(), e.getValue().join());
             } catch (CompletionException failed) {
                 Throwable cause = failed.getCause() != null ? failed.getCause() : failed;
+                if (cause instanceof ClusterJoin.JoinFailed && !majorityConnected()) {
+                    note("node " + e.getKey() + " found no majority to rejoin: restarting it again");
+                    startInBackground(e.getKey(), () -> { });
+                    continue;
+                }
                 throw new IllegalStateException("restart of " + e.getKey() + " failed: " + cause.getMessage(), cause);
             }
         }
+    }
+
+    /** Whether the members whose network is on are a majority of the nodes: only then can a cluster form again. */
+    private boolean majorityConnected() {
+        long connected = members.keySet().stream().filter(n -> Boolean.TRUE.equals(networkOn.get(n))).count();
+        return connected > scenario.config().nodes().size() / 2;
     }
 
     /**
@@ -543,13 +558,11 @@ public final class RealHaCluster implements ClusterUnderTest {
     @Override
     public Optional<String> unsettled() {
         if (lastManager == null) return Optional.of("no manager status yet");
-        if (!restarting.isEmpty()) return Optional.of("restarting " + restarting.keySet());
+        // a restart without a connected majority waits for the next step to connect one: it cannot end before
+        if (!restarting.isEmpty() && majorityConnected()) return Optional.of("restarting " + restarting.keySet());
         if (!anyQuorate()) {
             // the members whose network is on reach each other: as many as a majority regain quorum, soon
-            long connected = members.keySet().stream().filter(n -> Boolean.TRUE.equals(networkOn.get(n))).count();
-            int nodes = scenario.config().nodes().size();
-            if (connected > nodes / 2) return Optional.of("no quorum yet, but " + connected + " of the " + nodes
-                    + " nodes are connected");
+            if (majorityConnected()) return Optional.of("no quorum yet, but a majority of the nodes are connected");
             return unmanaged();
         }
         for (String node : rebootAfterLeave.keySet()) {
