@@ -42,7 +42,7 @@ final class ApartWatch {
     private final FormationProbe probe;
     private final ClusterFormation formation;
     /** A finding must hold for two checks in a row: one answer may be on its way from a member now joining us. */
-    private boolean apartBefore;
+    private volatile boolean apartBefore;
     private final AtomicBoolean stopping = new AtomicBoolean();
 
     private ApartWatch(ActorSystem<?> system, FormationProbe probe, ClusterFormation formation) {
