@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -43,7 +42,6 @@ final class ApartWatch {
     private final ClusterFormation formation;
     /** A finding must hold for two checks in a row: one answer may be on its way from a member now joining us. */
     private volatile boolean apartBefore;
-    private final AtomicBoolean stopping = new AtomicBoolean();
 
     private ApartWatch(ActorSystem<?> system, FormationProbe probe, ClusterFormation formation) {
         this.system = system;
@@ -57,7 +55,8 @@ final class ApartWatch {
     }
 
     private void check() {
-        if (stopping.get() || CoordinatedShutdown.get(system).getShutdownReason().isPresent()) return;
+        // the shutdown's reason is set the moment it begins: a check after that (or beside it) starts nothing
+        if (CoordinatedShutdown.get(system).getShutdownReason().isPresent()) return;
         Set<Address> ours = new HashSet<>();
         for (Member m : Cluster.get(system).state().getMembers()) ours.add(m.address());
         if (formation.holdsMajority(ours)) {
@@ -68,7 +67,7 @@ final class ApartWatch {
         Map<Address, Boolean> heard = probe.heardSince(outside, FRESH_NANOS);
         outside.forEach(probe::probe);
         Optional<String> apart = formation.apart(ours, heard);
-        if (apart.isPresent() && apartBefore && stopping.compareAndSet(false, true)) {
+        if (apart.isPresent() && apartBefore) {
             LOG.error("this member is in a cluster apart from the one its recorded members run ({}): it stops, and "
                     + "its restart joins them", apart.get());
             CoordinatedShutdown.get(system).runAll(FORMED_APART);

@@ -49,7 +49,7 @@ record ClusterFormation(Address self, List<Address> others) {
         gathered.add(self);
         gathered.sort(ORDER);
         int recorded = others.size() + 1;
-        int majority = recorded / 2 + 1;
+        int majority = majority();
         if (gathered.size() >= majority && gathered.get(0).equals(self)) {
             return new Decision.Form(gathered.size() + " of the " + recorded + " recorded members are starting, "
                     + "a majority, and this one has the lowest address among them");
@@ -73,15 +73,19 @@ record ClusterFormation(Address self, List<Address> others) {
     Optional<String> apart(Set<Address> ourMembers, Map<Address, Boolean> upByMember) {
         List<Address> elsewhere = others.stream()
                 .filter(a -> !ourMembers.contains(a) && Boolean.TRUE.equals(upByMember.get(a))).toList();
-        int recorded = others.size() + 1;
-        if (elsewhere.size() < recorded / 2 + 1) return Optional.empty();
-        return Optional.of(elsewhere.size() + " of the " + recorded + " recorded members run in another cluster: "
+        if (elsewhere.size() < majority()) return Optional.empty();
+        return Optional.of(elsewhere.size() + " of the " + (others.size() + 1) + " recorded members run in another cluster: "
                 + elsewhere);
     }
 
     /** Whether this member's own cluster holds a majority of the recorded members (then no other cluster can). */
     boolean holdsMajority(Set<Address> ourMembers) {
         long ours = others.stream().filter(ourMembers::contains).count() + (ourMembers.contains(self) ? 1 : 0);
-        return ours >= (others.size() + 1) / 2 + 1;
+        return ours >= majority();
+    }
+
+    /** A majority of the recorded members, this one included. */
+    private int majority() {
+        return (others.size() + 1) / 2 + 1;
     }
 }

@@ -314,7 +314,10 @@ public final class RealHaCluster implements ClusterUnderTest {
             try {
                 members.put(node, restart.get(60, TimeUnit.SECONDS));
             } catch (Exception e) {
-                return; // it did not come up: nothing runs to cut
+                // it did not come up: nothing runs to cut, but the node is off now and a later power-on must start it
+                members.remove(node);
+                markHostOff(node);
+                return;
             }
         }
         FabricNode m = members.remove(node);
